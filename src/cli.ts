@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { mkdirSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DEFAULTS, LOG_LEVELS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { ConfigError, startGateway } from "./index.js";
+
+const USAGE = `usage: iris [--app-dir DIR] [--port N] [--host ADDR] [--log-level LEVEL] [--log-style json|pretty]`;
+
+/** Bifrost spells its flags with one dash (`-app-dir`); accept both. */
+function normalizeFlags(argv: string[]): string[] {
+  return argv.map((arg) => (/^-[a-z][a-z-]+(=.*)?$/.test(arg) ? `-${arg}` : arg));
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function main(): void {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: normalizeFlags(process.argv.slice(2)),
+      options: {
+        "app-dir": { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        "log-level": { type: "string" },
+        "log-style": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (values["help"]) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const env = process.env;
+  const appDir = String(values["app-dir"] ?? env["APP_DIR"] ?? DEFAULTS.appDir);
+  const portText = String(values["port"] ?? env["APP_PORT"] ?? DEFAULTS.port);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got '${portText}'`);
+  const logLevel = String(values["log-level"] ?? env["LOG_LEVEL"] ?? DEFAULTS.logLevel);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got '${logLevel}'`);
+  const logStyle = String(values["log-style"] ?? env["LOG_STYLE"] ?? DEFAULTS.logStyle);
+  if (logStyle !== "json" && logStyle !== "pretty") fail(`--log-style must be json or pretty, got '${logStyle}'`);
+  mkdirSync(appDir, { recursive: true });
+  startGateway({
+    appDir,
+    port,
+    host: String(values["host"] ?? env["APP_HOST"] ?? DEFAULTS.host),
+    logLevel: logLevel as LogLevel,
+    logStyle: logStyle as LogStyle,
+  }).then(
+    (gateway) => {
+      const stop = (): void => void gateway.close().then(() => process.exit(0));
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError) fail(err.message);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE" || code === "EACCES") fail(`cannot listen: ${(err as Error).message}`);
+      fail(`iris failed to start: ${(err as Error).message}`);
+    },
+  );
+}
+
+main();

@@ -1,0 +1,191 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "../providers/openai/compatible-providers.js";
+import { BUILT_IN_PROVIDERS } from "../providers/registry.js";
+import { DEFAULTS, type LogLevel, type LogStyle } from "./defaults.js";
+import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./schema.js";
+import type { GatewayConfig, KeySettings, ProviderSettings } from "./types.js";
+
+/** A config problem, reported as one line naming the field and what is wrong. */
+export class ConfigError extends Error {
+  constructor(field: string, problem: string) {
+    super(field ? `config error: ${field}: ${problem}` : `config error: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface StartOptions {
+  appDir: string;
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  logStyle: LogStyle;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads APP_DIR/config.json when present, else builds providers from the standard env vars. */
+export function loadConfig(options: StartOptions, env: Env = process.env): GatewayConfig {
+  const file = path.join(options.appDir, "config.json");
+  const raw = readConfigFile(file);
+  return raw === undefined ? configFromEnv(options, env) : buildConfig(options, raw, env);
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ConfigError(file, `cannot be read (${(err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, `is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Validates a parsed config.json (Bifrost's schema) and resolves it into gateway settings. */
+export function buildConfig(options: StartOptions, raw: unknown, env: Env = process.env): GatewayConfig {
+  const resolved = resolveEnvReferences(raw, "", env);
+  const parsed = configFileSchema.safeParse(resolved);
+  if (!parsed.success) throw zodProblem(parsed.error);
+  const file: ConfigFile = parsed.data;
+  const providers = new Map<string, ProviderSettings>();
+  for (const [name, provider] of Object.entries(file.providers ?? {})) {
+    providers.set(name, providerSettings(name, provider));
+  }
+  return {
+    ...options,
+    client: {
+      dropExcessRequests: file.client?.drop_excess_requests ?? DEFAULTS.dropExcessRequests,
+      maxRequestBodyBytes: Math.floor((file.client?.max_request_body_size_mb ?? DEFAULTS.maxRequestBodySizeMb) * 1024 * 1024),
+    },
+    providers,
+  };
+}
+
+function configFromEnv(options: StartOptions, env: Env): GatewayConfig {
+  const providers: Record<string, ProviderConfigFile> = {};
+  for (const row of OPENAI_COMPATIBLE_PROVIDERS) {
+    const key = row.envKey ? env[row.envKey] : undefined;
+    const baseUrl = row.envBaseUrl ? env[row.envBaseUrl] : undefined;
+    if (!key && !baseUrl) continue;
+    if (!row.baseUrl && !baseUrl) continue;
+    providers[row.name] = {
+      keys: [{ name: `${row.name}-env`, value: key ?? "", models: [], weight: 1 }],
+      ...(baseUrl ? { network_config: { base_url: baseUrl } } : {}),
+    };
+  }
+  const azureKey = env["AZURE_API_KEY"];
+  const azureEndpoint = env["AZURE_ENDPOINT"];
+  if (azureKey && azureEndpoint) {
+    providers["azure"] = {
+      keys: [{ name: "azure-env", value: azureKey, models: [], weight: 1, azure_key_config: { endpoint: azureEndpoint } }],
+    };
+  }
+  return buildConfig(options, { providers }, env);
+}
+
+function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings {
+  const field = `providers.${name}`;
+  const custom = p.custom_provider_config;
+  if (!BUILT_IN_PROVIDERS.includes(name) && !custom) {
+    throw new ConfigError(
+      field,
+      `unknown provider; known providers are ${BUILT_IN_PROVIDERS.join(", ")} (or add custom_provider_config {"base_provider_type":"openai"} with network_config.base_url)`,
+    );
+  }
+  const net = p.network_config ?? {};
+  const row = openAICompatibleRow(name);
+  const needsBaseUrl = custom !== undefined || (row !== undefined && row.baseUrl === undefined);
+  if (needsBaseUrl && !net.base_url) throw new ConfigError(`${field}.network_config.base_url`, "is required for this provider");
+  const keys = (p.keys ?? []).map((k, i) => keySettings(name, k, i, row?.keyOptional ?? false));
+  if (name === "azure") {
+    keys.forEach((k, i) => {
+      if (!k.azure?.endpoint && !net.base_url) throw new ConfigError(`${field}.keys[${i}].azure_key_config.endpoint`, "is required for azure keys");
+    });
+  }
+  const names = new Set<string>();
+  keys.forEach((k, i) => {
+    if (names.has(k.name)) throw new ConfigError(`${field}.keys[${i}].name`, `duplicate key name '${k.name}'`);
+    names.add(k.name);
+  });
+  const timeoutSeconds = net.default_request_timeout_in_seconds ?? DEFAULTS.requestTimeoutSeconds;
+  return {
+    name,
+    family: custom ? custom.base_provider_type : name,
+    keys,
+    baseUrl: net.base_url,
+    extraHeaders: net.extra_headers ?? {},
+    timeoutMs: timeoutSeconds * 1000,
+    streamIdleTimeoutMs: (net.stream_idle_timeout_in_seconds ?? DEFAULTS.streamIdleTimeoutSeconds) * 1000,
+    maxRetries: net.max_retries ?? DEFAULTS.maxRetries,
+    retryBackoffInitialMs: toMs(net.retry_backoff_initial, DEFAULTS.retryBackoffInitialMs),
+    retryBackoffMaxMs: toMs(net.retry_backoff_max, DEFAULTS.retryBackoffMaxMs),
+    concurrency: p.concurrency_and_buffer_size?.concurrency ?? DEFAULTS.concurrency,
+    bufferSize: p.concurrency_and_buffer_size?.buffer_size ?? DEFAULTS.bufferSize,
+    sendBackRawRequest: p.send_back_raw_request ?? false,
+    sendBackRawResponse: p.send_back_raw_response ?? false,
+  };
+}
+
+function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptional: boolean): KeySettings {
+  const field = `providers.${provider}.keys[${index}]`;
+  if (!keyOptional && !k.value) throw new ConfigError(`${field}.value`, "is required");
+  const azure = k.azure_key_config;
+  return {
+    name: k.name ?? k.id ?? `${provider}-${index}`,
+    value: k.value ?? "",
+    models: k.models ?? [],
+    weight: k.weight ?? DEFAULTS.keyWeight,
+    ...(azure
+      ? {
+          azure: {
+            endpoint: azure.endpoint,
+            deployments: azure.deployments ?? {},
+            apiVersion: azure.api_version ?? DEFAULTS.azureApiVersion,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Durations are milliseconds as numbers, or strings like "500ms", "2s", "1m". */
+function toMs(value: number | string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number") return value;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  const amount = Number(match?.[1] ?? 0);
+  const unit = match?.[2] ?? "ms";
+  return unit === "m" ? amount * 60_000 : unit === "s" ? amount * 1000 : amount;
+}
+
+/** Replaces every string "env.VAR" with the value of VAR; a missing variable is a config error. */
+function resolveEnvReferences(value: unknown, field: string, env: Env): unknown {
+  if (typeof value === "string") {
+    if (!value.startsWith("env.")) return value;
+    const name = value.slice(4);
+    const resolved = env[name];
+    if (resolved === undefined) throw new ConfigError(field || "(root)", `environment variable ${name} is not set`);
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, `${field}[${i}]`, env));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, field ? `${field}.${k}` : k, env)]),
+    );
+  }
+  return value;
+}
+
+function zodProblem(error: z.ZodError): ConfigError {
+  const issue = error.issues[0];
+  if (!issue) return new ConfigError("", "invalid configuration");
+  const field = issue.path
+    .map((segment, i) => (typeof segment === "number" ? `[${segment}]` : i === 0 ? String(segment) : `.${String(segment)}`))
+    .join("");
+  return new ConfigError(field || "(root)", issue.message);
+}

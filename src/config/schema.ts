@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/**
+ * Bifrost's config.json, as far as Iris reads it. Unknown keys are allowed (passthrough) so a
+ * Bifrost config with sections Iris does not implement yet still loads.
+ */
+
+const durationMs = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?(ms|s|m)?$/, "expected milliseconds or a duration like '500ms' or '2s'"),
+]);
+
+export const azureKeyConfigSchema = z
+  .object({
+    endpoint: z.string().url("must be a URL like https://my-resource.openai.azure.com"),
+    deployments: z.record(z.string(), z.string()).optional(),
+    api_version: z.string().optional(),
+  })
+  .passthrough();
+
+export const keySchema = z
+  .object({
+    id: z.string().optional(),
+    name: z.string().min(1).optional(),
+    value: z.string().optional(),
+    models: z.array(z.string()).optional(),
+    weight: z.number().positive("must be greater than 0").optional(),
+    azure_key_config: azureKeyConfigSchema.optional(),
+  })
+  .passthrough();
+
+export const networkConfigSchema = z
+  .object({
+    base_url: z.string().url("must be a URL like https://api.example.com").optional(),
+    extra_headers: z.record(z.string(), z.string()).optional(),
+    default_request_timeout_in_seconds: z.number().positive().optional(),
+    stream_idle_timeout_in_seconds: z.number().positive().optional(),
+    max_retries: z.number().int().nonnegative().optional(),
+    retry_backoff_initial: durationMs.optional(),
+    retry_backoff_max: durationMs.optional(),
+  })
+  .passthrough();
+
+export const concurrencySchema = z
+  .object({
+    concurrency: z.number().int().positive().optional(),
+    buffer_size: z.number().int().nonnegative().optional(),
+  })
+  .passthrough();
+
+export const customProviderSchema = z
+  .object({
+    base_provider_type: z.enum(["openai"], {
+      message: "only 'openai' is supported as base_provider_type for now",
+    }),
+  })
+  .passthrough();
+
+export const providerSchema = z
+  .object({
+    keys: z.array(keySchema).optional(),
+    network_config: networkConfigSchema.optional(),
+    concurrency_and_buffer_size: concurrencySchema.optional(),
+    send_back_raw_request: z.boolean().optional(),
+    send_back_raw_response: z.boolean().optional(),
+    custom_provider_config: customProviderSchema.optional(),
+  })
+  .passthrough();
+
+export const clientSchema = z
+  .object({
+    drop_excess_requests: z.boolean().optional(),
+    max_request_body_size_mb: z.number().positive().optional(),
+  })
+  .passthrough();
+
+export const configFileSchema = z
+  .object({
+    client: clientSchema.optional(),
+    providers: z.record(z.string(), providerSchema).optional(),
+  })
+  .passthrough();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type ProviderConfigFile = z.infer<typeof providerSchema>;
+export type KeyConfigFile = z.infer<typeof keySchema>;

@@ -1,0 +1,50 @@
+import type { LogLevel, LogStyle } from "./defaults.js";
+
+/** A key of a provider's pool, after env.VAR resolution and defaults. */
+export interface KeySettings {
+  name: string;
+  value: string;
+  /** Models this key may serve; empty means every model. */
+  models: string[];
+  weight: number;
+  azure?: AzureKeySettings;
+}
+
+export interface AzureKeySettings {
+  endpoint: string;
+  deployments: Record<string, string>;
+  apiVersion: string;
+}
+
+export interface ProviderSettings {
+  name: string;
+  /** Which wire family serves this provider: a built-in row name or a family for custom providers. */
+  family: string;
+  keys: KeySettings[];
+  baseUrl: string | undefined;
+  extraHeaders: Record<string, string>;
+  timeoutMs: number;
+  streamIdleTimeoutMs: number;
+  maxRetries: number;
+  retryBackoffInitialMs: number;
+  retryBackoffMaxMs: number;
+  concurrency: number;
+  bufferSize: number;
+  sendBackRawRequest: boolean;
+  sendBackRawResponse: boolean;
+}
+
+export interface ClientSettings {
+  dropExcessRequests: boolean;
+  maxRequestBodyBytes: number;
+}
+
+export interface GatewayConfig {
+  appDir: string;
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  logStyle: LogStyle;
+  client: ClientSettings;
+  providers: Map<string, ProviderSettings>;
+}

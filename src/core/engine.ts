@@ -1,0 +1,387 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
+import { adapterFor } from "../providers/registry.js";
+import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../providers/types.js";
+import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
+import { selectKey } from "./routing/key-pool.js";
+import { parseModelString, type ModelRef } from "./routing/model-string.js";
+import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
+import {
+  GatewayFailure,
+  gatewayError,
+  upstreamError,
+  type BifrostError,
+  type ErrorDetails,
+  type ErrorExtraFields,
+} from "./schema/error.js";
+import type { ExtraFields } from "./schema/extra-fields.js";
+import { isRecord, type JsonObject } from "./schema/json.js";
+import { requestTypeOf, type Operation, type RequestType } from "./schema/request-type.js";
+import { decodeSseStream } from "./stream.js";
+import { networkFailure, UpstreamClient, UpstreamTimeout } from "./upstream.js";
+
+/** One request as the engine sees it, independent of the HTTP surface it came from. */
+export interface EngineRequest {
+  op: Operation;
+  stream: boolean;
+  /** `provider/model` as the caller wrote it (model operations). */
+  model?: string;
+  /** Provider assumed for a bare model name (the `/openai` surface uses `openai`). */
+  defaultProvider?: string;
+  /** Provider for operations without a model (retrieve a response, list models). */
+  provider?: string;
+  body?: JsonObject;
+  resourceId?: string;
+  query?: URLSearchParams;
+  fallbacks?: readonly string[];
+  /** `x-bf-api-key`. */
+  pinnedKey?: string;
+  /** `x-bf-eh-<name>` headers, forwarded upstream as `<name>`. */
+  forwardHeaders?: Record<string, string>;
+  /** `x-bf-send-back-raw-response: true`. */
+  sendBackRaw?: boolean;
+  signal: AbortSignal;
+}
+
+export interface StreamChunk {
+  /** SSE event name for surfaces that use named events (Responses). */
+  event?: string;
+  data: JsonObject;
+}
+
+export type StreamItem = { kind: "chunk"; chunk: StreamChunk } | { kind: "error"; error: BifrostError };
+
+export type EngineResult =
+  | { kind: "json"; body: JsonObject }
+  | { kind: "stream"; requestType: RequestType; items: AsyncGenerator<StreamItem> };
+
+interface ProviderEntry {
+  settings: ProviderSettings;
+  adapter: ProviderAdapter;
+  limiter: ConcurrencyLimiter;
+}
+
+type AttemptOutcome = { ok: true; result: EngineResult } | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
+
+/**
+ * The engine runs one request: resolve model → pick key → call (with retries) → fallbacks → result.
+ * It knows nothing about HTTP routes; providers know nothing about it.
+ */
+export class Engine {
+  private readonly providers = new Map<string, ProviderEntry>();
+  private readonly upstream = new UpstreamClient();
+
+  constructor(private readonly config: GatewayConfig) {
+    for (const settings of config.providers.values()) {
+      this.providers.set(settings.name, {
+        settings,
+        adapter: adapterFor(settings),
+        limiter: new ConcurrencyLimiter(settings.concurrency, settings.bufferSize),
+      });
+    }
+  }
+
+  get providerNames(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  close(): Promise<void> {
+    return this.upstream.close();
+  }
+
+  async execute(req: EngineRequest): Promise<EngineResult> {
+    const started = performance.now();
+    const requestType = requestTypeOf(req.op, req.stream);
+    const targets = this.targetsOf(req, requestType);
+    let last: BifrostError | undefined;
+    for (const target of targets) {
+      const outcome = await this.runTarget(target, req, requestType, started);
+      if (outcome.ok) return outcome.result;
+      if (outcome.clientAborted) throw new GatewayFailure(outcome.error);
+      last = outcome.error;
+    }
+    throw new GatewayFailure(last!);
+  }
+
+  /** Primary model then fallbacks, each `provider/model`. */
+  private targetsOf(req: EngineRequest, requestType: RequestType): ModelRef[] {
+    if (req.model === undefined) return [{ provider: req.provider ?? "openai", model: "" }];
+    const primary = parseModelString(req.model, req.defaultProvider);
+    if (!primary) {
+      throw new GatewayFailure(
+        gatewayError({
+          status: 400,
+          message: `model '${req.model}' must be written as provider/model, e.g. openai/gpt-4o-mini`,
+          param: "model",
+          extra: { model_requested: req.model, request_type: requestType },
+        }),
+      );
+    }
+    const targets = [primary];
+    (req.fallbacks ?? []).forEach((fallback, i) => {
+      const ref = parseModelString(fallback);
+      if (!ref) {
+        throw new GatewayFailure(
+          gatewayError({ status: 400, message: `fallbacks[${i}] '${fallback}' must be written as provider/model`, param: "fallbacks" }),
+        );
+      }
+      targets.push(ref);
+    });
+    return targets;
+  }
+
+  private async runTarget(target: ModelRef, req: EngineRequest, requestType: RequestType, started: number): Promise<AttemptOutcome> {
+    const extra: ErrorExtraFields = { provider: target.provider, request_type: requestType };
+    if (target.model) extra.model_requested = target.model;
+    const entry = this.providers.get(target.provider);
+    if (!entry) {
+      const known = this.providerNames;
+      const message = known.length
+        ? `provider '${target.provider}' is not configured; configured providers: ${known.join(", ")}`
+        : `provider '${target.provider}' is not configured, and no provider is (set OPENAI_API_KEY or write config.json in the app dir)`;
+      return refused({ status: 400, message, param: "model", extra });
+    }
+    if (!entry.adapter.supports(req.op)) {
+      return refused({ status: 400, message: `provider '${target.provider}' does not support ${requestType}`, extra });
+    }
+    const { settings } = entry;
+    const excluded = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName: req.pinnedKey, exclude: excluded });
+      if (key instanceof GatewayFailure) return refused({ ...detailsOf(key.body), extra });
+      const outcome = await this.callOnce(entry, key, target, req, requestType, started, extra);
+      if (outcome.ok || outcome.clientAborted || !outcome.retryable || attempt >= settings.maxRetries) return outcome;
+      if (outcome.error.status_code === 429) excluded.add(key.name);
+      const delay = backoffDelayMs(attempt + 1, settings.retryBackoffInitialMs, settings.retryBackoffMaxMs);
+      try {
+        await sleep(delay, undefined, { signal: req.signal });
+      } catch {
+        return { ok: false, clientAborted: true, retryable: false, error: gatewayError({ status: 499, message: "client closed the request", extra }) };
+      }
+    }
+  }
+
+  private async callOnce(
+    entry: ProviderEntry,
+    key: KeySettings,
+    target: ModelRef,
+    req: EngineRequest,
+    requestType: RequestType,
+    started: number,
+    extra: ErrorExtraFields,
+  ): Promise<AttemptOutcome> {
+    const { settings, adapter, limiter } = entry;
+    const call: ProviderCall = {
+      op: req.op,
+      settings,
+      key,
+      model: target.model,
+      stream: req.stream,
+      ...(req.body ? { body: req.body } : {}),
+      ...(req.resourceId ? { resourceId: req.resourceId } : {}),
+      ...(req.query ? { query: req.query } : {}),
+    };
+    const upstreamReq = withForwardedHeaders(adapter.buildRequest(call), req.forwardHeaders);
+    const slot = limiter.acquire(this.config.client.dropExcessRequests, req.signal);
+    if (slot === "full") {
+      return refused({ status: 429, message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`, extra });
+    }
+    let release: () => void;
+    try {
+      release = await slot;
+    } catch {
+      return { ok: false, clientAborted: true, retryable: false, error: gatewayError({ status: 499, message: "client closed the request", extra }) };
+    }
+    const wantsRaw = req.sendBackRaw === true || settings.sendBackRawResponse;
+    const fields: ExtraFields = {
+      request_type: requestType,
+      provider: settings.name,
+      model_requested: target.model,
+      latency: 0,
+      chunk_index: 0,
+    };
+    const deployment = adapter.deploymentFor?.(target.model, key);
+    if (deployment && deployment !== target.model) fields.model_deployment = deployment;
+    if (settings.sendBackRawRequest || req.sendBackRaw === true) fields.raw_request = upstreamReq.body === undefined ? null : JSON.parse(upstreamReq.body);
+    const context: CallContext = { adapter, call, upstreamReq, started, extra, fields, wantsRaw, settings, clientSignal: req.signal };
+    if (req.stream) return this.openStream(context, release);
+    try {
+      return await this.callJson(context);
+    } finally {
+      release();
+    }
+  }
+
+  private async callJson(ctx: CallContext): Promise<AttemptOutcome> {
+    const controller = linkedController(ctx.clientSignal);
+    const timer = setTimeout(() => controller.abort(new UpstreamTimeout(ctx.settings.timeoutMs)), ctx.settings.timeoutMs);
+    try {
+      const res = await this.upstream.send(ctx.upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs: ctx.settings.timeoutMs });
+      if (!res.ok) return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        const net = networkFailure(err, new URL(ctx.upstreamReq.url).origin, controller.signal);
+        return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
+      }
+      if (res.status >= 400) return this.upstreamFailure(ctx, res.status, text);
+      let native: unknown;
+      try {
+        native = text.length ? JSON.parse(text) : {};
+      } catch {
+        return refused({ status: 502, message: `provider '${ctx.settings.name}' answered with a body that is not JSON: ${text.slice(0, 200)}`, extra: ctx.extra });
+      }
+      const raw = ctx.wantsRaw ? JSON.parse(text) : undefined;
+      const body = ctx.adapter.decodeResponse(ctx.call.op, native, ctx.call);
+      body["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(ctx.wantsRaw ? { raw_response: raw } : {}) };
+      return { ok: true, result: { kind: "json", body } };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async openStream(ctx: CallContext, release: () => void): Promise<AttemptOutcome> {
+    const controller = linkedController(ctx.clientSignal);
+    const idleMs = ctx.settings.streamIdleTimeoutMs;
+    const res = await this.upstream.send(ctx.upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs });
+    if (!res.ok) {
+      release();
+      return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
+    }
+    if (res.status >= 400) {
+      let text = "";
+      try {
+        text = await res.body.text();
+      } catch {
+        // the status alone says enough
+      } finally {
+        release();
+      }
+      return this.upstreamFailure(ctx, res.status, text);
+    }
+    const items = streamItems(ctx, res.body, controller, release);
+    return { ok: true, result: { kind: "stream", requestType: ctx.fields.request_type, items } };
+  }
+
+  private upstreamFailure(ctx: CallContext, status: number, text: string): AttemptOutcome {
+    const details = ctx.adapter.decodeError(status, text);
+    const extra: ErrorExtraFields = { ...ctx.extra };
+    if (ctx.wantsRaw) extra.raw_response = parseOrText(text);
+    return { ok: false, retryable: isRetryableStatus(status), clientAborted: false, error: upstreamError({ ...details, status, extra }) };
+  }
+
+  /** `GET /v1/models`: every configured provider's list (or one), ids as `provider/model`. */
+  async listModels(provider: string | undefined, req: Omit<EngineRequest, "op" | "stream">): Promise<JsonObject> {
+    const started = performance.now();
+    const names = provider ? [provider] : this.providerNames;
+    const lists = await Promise.all(
+      names.map(async (name) => {
+        try {
+          const result = await this.execute({ ...req, op: "list_models", stream: false, provider: name });
+          return { name, result };
+        } catch (err) {
+          if (provider) throw err;
+          return { name, result: undefined };
+        }
+      }),
+    );
+    const data: JsonObject[] = [];
+    for (const { name, result } of lists) {
+      if (result?.kind !== "json") continue;
+      const models = result.body["data"];
+      if (!Array.isArray(models)) continue;
+      for (const m of models) if (isRecord(m) && typeof m["id"] === "string") data.push({ ...m, id: `${name}/${m["id"]}` });
+    }
+    return {
+      object: "list",
+      data,
+      extra_fields: { request_type: "list_models", provider: provider ?? "", model_requested: "", latency: elapsedMs(started), chunk_index: 0 },
+    };
+  }
+}
+
+interface CallContext {
+  adapter: ProviderAdapter;
+  call: ProviderCall;
+  upstreamReq: UpstreamRequest;
+  started: number;
+  extra: ErrorExtraFields;
+  fields: ExtraFields;
+  wantsRaw: boolean;
+  settings: ProviderSettings;
+  clientSignal: AbortSignal;
+}
+
+async function* streamItems(
+  ctx: CallContext,
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown; dump(opts?: { limit: number }): Promise<void> },
+  controller: AbortController,
+  release: () => void,
+): AsyncGenerator<StreamItem> {
+  let index = 0;
+  let completed = false;
+  const decoder = ctx.adapter.streamDecoder(ctx.call.op, ctx.call);
+  try {
+    for await (const decoded of decodeSseStream(body, decoder)) {
+      if (decoded.kind === "done") {
+        completed = true;
+        return;
+      }
+      if (decoded.kind === "error") {
+        yield { kind: "error", error: upstreamError({ ...decoded.error, extra: ctx.extra }) };
+        return;
+      }
+      const fields: ExtraFields = { ...ctx.fields, latency: elapsedMs(ctx.started), chunk_index: index };
+      if (index > 0) delete fields.raw_request;
+      if (ctx.wantsRaw) fields.raw_response = JSON.parse(decoded.rawText);
+      decoded.chunk["extra_fields"] = fields;
+      index++;
+      yield { kind: "chunk", chunk: decoded.event ? { event: decoded.event, data: decoded.chunk } : { data: decoded.chunk } };
+    }
+    completed = true;
+  } catch (err) {
+    const net = networkFailure(err, new URL(ctx.upstreamReq.url).origin, controller.signal);
+    if (!net.clientAborted) yield { kind: "error", error: gatewayError({ ...net.error, extra: ctx.extra }) };
+  } finally {
+    release();
+    if (completed) body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    else controller.abort();
+  }
+}
+
+function linkedController(clientSignal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (clientSignal.aborted) controller.abort(clientSignal.reason);
+  else clientSignal.addEventListener("abort", () => controller.abort(clientSignal.reason), { once: true });
+  return controller;
+}
+
+function withForwardedHeaders(req: UpstreamRequest, forward: Record<string, string> | undefined): UpstreamRequest {
+  if (!forward) return req;
+  return { ...req, headers: { ...forward, ...req.headers } };
+}
+
+function refused(details: ErrorDetails): AttemptOutcome {
+  return { ok: false, retryable: false, clientAborted: false, error: gatewayError(details) };
+}
+
+function failed(details: ErrorDetails, retryable: boolean, clientAborted: boolean, extra: ErrorExtraFields): AttemptOutcome {
+  return { ok: false, retryable, clientAborted, error: gatewayError({ ...details, extra }) };
+}
+
+function detailsOf(err: BifrostError): ErrorDetails {
+  return { status: err.status_code, message: err.error.message, type: err.error.type, code: err.error.code, param: err.error.param };
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function elapsedMs(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,39 @@
+/** Bifrost's request_type values, as they appear in extra_fields. */
+export type RequestType =
+  | "list_models"
+  | "text_completion"
+  | "text_completion_stream"
+  | "chat_completion"
+  | "chat_completion_stream"
+  | "responses"
+  | "responses_stream"
+  | "responses_retrieve"
+  | "responses_delete"
+  | "responses_cancel"
+  | "responses_input_items"
+  | "embedding";
+
+/** Operations the engine knows how to run against a provider. */
+export type Operation =
+  | "chat"
+  | "text_completion"
+  | "embedding"
+  | "responses"
+  | "responses_retrieve"
+  | "responses_delete"
+  | "responses_cancel"
+  | "responses_input_items"
+  | "list_models";
+
+export function requestTypeOf(op: Operation, stream: boolean): RequestType {
+  switch (op) {
+    case "chat":
+      return stream ? "chat_completion_stream" : "chat_completion";
+    case "text_completion":
+      return stream ? "text_completion_stream" : "text_completion";
+    case "responses":
+      return stream ? "responses_stream" : "responses";
+    default:
+      return op;
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { ErrorDetails } from "./error.js";
+import type { JsonObject } from "./json.js";
+import type { Operation } from "./request-type.js";
+
+/**
+ * Validation of canonical request bodies. Only what the gateway must understand is checked;
+ * every other field passes through untouched.
+ */
+
+const modelField = z.string({ message: "model is required and must be a string like openai/gpt-4o-mini" }).min(1, "model must not be empty");
+const fallbacksField = z.array(z.string(), { message: "fallbacks must be an array of provider/model strings" }).optional();
+const streamField = z.boolean({ message: "stream must be true or false" }).optional();
+
+const messageSchema = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
+    message: "role must be one of system, developer, user, assistant, tool, function",
+  }),
+});
+
+const chatSchema = z.looseObject({
+  model: modelField,
+  messages: z.array(messageSchema, { message: "messages is required and must be an array of messages" }).min(1, "messages must not be empty"),
+  stream: streamField,
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).optional().nullable(),
+  fallbacks: fallbacksField,
+  temperature: z.number().optional().nullable(),
+  top_p: z.number().optional().nullable(),
+  max_tokens: z.number().int().optional().nullable(),
+  max_completion_tokens: z.number().int().optional().nullable(),
+  n: z.number().int().positive().optional().nullable(),
+  tools: z.array(z.unknown()).optional().nullable(),
+});
+
+const textCompletionSchema = z.looseObject({
+  model: modelField,
+  prompt: z.union([z.string(), z.array(z.string()), z.array(z.number()), z.array(z.array(z.number()))], {
+    message: "prompt is required: a string, an array of strings, or token arrays",
+  }),
+  stream: streamField,
+  fallbacks: fallbacksField,
+});
+
+const embeddingSchema = z.looseObject({
+  model: modelField,
+  input: z.union([z.string(), z.array(z.string()), z.array(z.number()), z.array(z.array(z.number()))], {
+    message: "input is required: a string, an array of strings, or token arrays",
+  }),
+  encoding_format: z.enum(["float", "base64"], { message: "encoding_format must be float or base64" }).optional(),
+  fallbacks: fallbacksField,
+});
+
+const responsesSchema = z.looseObject({
+  model: modelField,
+  input: z.union([z.string(), z.array(z.unknown())], { message: "input must be a string or an array of input items" }).optional(),
+  stream: streamField,
+  fallbacks: fallbacksField,
+});
+
+const SCHEMAS: Partial<Record<Operation, z.ZodType<JsonObject>>> = {
+  chat: chatSchema,
+  text_completion: textCompletionSchema,
+  embedding: embeddingSchema,
+  responses: responsesSchema,
+};
+
+export interface ValidBody {
+  body: JsonObject;
+  model: string;
+  stream: boolean;
+  fallbacks: string[];
+}
+
+/** Checks a parsed JSON body for an operation; the error names the field and what is wrong. */
+export function validateBody(op: Operation, body: unknown): ValidBody | ErrorDetails {
+  const schema = SCHEMAS[op];
+  if (!schema) return { status: 500, message: `no request schema for ${op}` };
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue?.path.map(String).join(".") ?? "";
+    const where = param ? `${formatPath(issue?.path ?? [])}: ` : "";
+    return { status: 400, message: `${where}${issue?.message ?? "invalid request body"}`, param: param || null, code: "invalid_request" };
+  }
+  const data = parsed.data;
+  return {
+    body: data,
+    model: data["model"] as string,
+    stream: data["stream"] === true,
+    fallbacks: (data["fallbacks"] as string[] | undefined) ?? [],
+  };
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}

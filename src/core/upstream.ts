@@ -1,0 +1,87 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
+import { DEFAULTS } from "../config/defaults.js";
+import type { UpstreamRequest } from "../providers/types.js";
+import type { ErrorDetails } from "./schema/error.js";
+
+
+export interface UpstreamTimeouts {
+  /** Time to response headers. */
+  headersMs: number;
+  /** Longest silence between body chunks. */
+  idleMs: number;
+}
+
+export type UpstreamOutcome =
+  | { ok: true; status: number; headers: Dispatcher.ResponseData["headers"]; body: Dispatcher.ResponseData["body"] }
+  | { ok: false; retryable: boolean; clientAborted: boolean; error: ErrorDetails };
+
+/** Upstream HTTP: one keep-alive connection pool per origin (undici's Agent keeps a Pool per origin). */
+export class UpstreamClient {
+  private readonly agent = new Agent({
+    connections: DEFAULTS.upstreamConnectionsPerOrigin,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+  });
+
+  /** Sends one request upstream; never throws: network failures come back as values. */
+  send(req: UpstreamRequest, signal: AbortSignal, timeouts: UpstreamTimeouts): Promise<UpstreamOutcome> {
+    return sendWith(this.agent, req, signal, timeouts);
+  }
+
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
+}
+
+async function sendWith(agent: Agent, req: UpstreamRequest, signal: AbortSignal, timeouts: UpstreamTimeouts): Promise<UpstreamOutcome> {
+  const url = new URL(req.url);
+  try {
+    const res = await agent.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? null,
+      signal,
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.idleMs,
+    });
+    return { ok: true, status: res.statusCode, headers: res.headers, body: res.body };
+  } catch (err) {
+    return networkFailure(err, url.origin, signal);
+  }
+}
+
+/** Maps what undici throws to an error value: client gone, timeout, or unreachable. */
+export function networkFailure(err: unknown, origin: string, signal: AbortSignal): UpstreamOutcome & { ok: false } {
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof UpstreamTimeout) {
+      return { ok: false, retryable: true, clientAborted: false, error: timeoutError(reason.ms) };
+    }
+    return { ok: false, retryable: false, clientAborted: true, error: { status: 499, message: "client closed the request" } };
+  }
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return { ok: false, retryable: true, clientAborted: false, error: { status: 504, type: "timeout_error", message: `provider at ${origin} went silent: ${err.message}` } };
+  }
+  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  const detail = code ? `${code}` : (err as Error).message;
+  return {
+    ok: false,
+    retryable: true,
+    clientAborted: false,
+    error: { status: 502, type: "network_error", message: `could not reach provider at ${origin}: ${detail}` },
+  };
+}
+
+/** Abort reason used when the gateway's own request timeout fires. */
+export class UpstreamTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`request timed out after ${ms / 1000}s`);
+    this.name = "UpstreamTimeout";
+  }
+}
+
+export function timeoutError(ms: number): ErrorDetails {
+  return { status: 504, type: "timeout_error", message: `provider did not finish within ${ms / 1000}s (default_request_timeout_in_seconds)` };
+}

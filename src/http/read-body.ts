@@ -1,0 +1,41 @@
+import type { IncomingMessage } from "node:http";
+import { failure, type GatewayFailure } from "../core/schema/error.js";
+
+/**
+ * Reads a JSON request body within the size limit. Rejects (as values) a wrong content type,
+ * an oversized body and malformed JSON, each with a message that says what is wrong.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown | GatewayFailure> {
+  const type = req.headers["content-type"];
+  if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    req.resume();
+    return failure({ status: 415, message: `content-type must be application/json (got ${type ? `'${type}'` : "none"})`, code: "unsupported_media_type" });
+  }
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    return tooLarge(maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      req.resume();
+      return tooLarge(maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return failure({ status: 400, message: "request body is empty; expected a JSON object", code: "invalid_json" });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    return failure({ status: 400, message: `request body is not valid JSON: ${(err as Error).message}`, code: "invalid_json" });
+  }
+}
+
+function tooLarge(maxBytes: number): GatewayFailure {
+  const mb = Math.round((maxBytes / (1024 * 1024)) * 100) / 100;
+  return failure({ status: 413, message: `request body is larger than ${mb} MB (client.max_request_body_size_mb)`, code: "request_too_large" });
+}

@@ -1,0 +1,18 @@
+import type { ServerResponse } from "node:http";
+import type { BifrostError } from "../core/schema/error.js";
+
+/** Writes a JSON body with its status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Every error leaves the gateway as a BifrostError with the HTTP status in `status_code`. */
+export function sendError(res: ServerResponse, err: BifrostError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.status_code, err);
+}

@@ -1,0 +1,28 @@
+import type { Operation } from "../../core/schema/request-type.js";
+import type { Router } from "../router.js";
+import { inferenceHandler, type InferenceOptions } from "./inference.js";
+import { addOpenAIShapedRoutes } from "./unified.js";
+
+const AZURE_DEPLOYMENT_OPERATIONS: ReadonlyArray<[string, Operation]> = [
+  ["chat/completions", "chat"],
+  ["completions", "text_completion"],
+  ["embeddings", "embedding"],
+];
+
+/**
+ * The OpenAI SDK drop-in surface: `/openai` and `/openai/v1` (a bare model means `openai`), and the
+ * Azure SDK's deployment paths (`/openai/openai/deployments/{deployment}/...`, the deployment is the model).
+ */
+export function addOpenAIRoutes(router: Router, options: InferenceOptions): void {
+  addOpenAIShapedRoutes(router, "/openai/v1", options, { defaultProvider: "openai" });
+  addOpenAIShapedRoutes(router, "/openai", options, { defaultProvider: "openai" });
+  for (const base of ["/openai/openai/deployments", "/openai/deployments"]) {
+    for (const [path, op] of AZURE_DEPLOYMENT_OPERATIONS) {
+      router.add(
+        "POST",
+        `${base}/{deployment}/${path}`,
+        inferenceHandler(op, options, { modelFromPath: (ctx) => `azure/${ctx.params["deployment"]}` }),
+      );
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { Engine, EngineRequest } from "../../core/engine.js";
+import { GatewayFailure } from "../../core/schema/error.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import { readGatewayHeaders } from "../gateway-headers.js";
+import { sendError, sendJson } from "../respond.js";
+import type { RouteContext } from "../router.js";
+import { clientSignal, runAndRender } from "./inference.js";
+
+const DEFAULT_RESOURCE_PROVIDER = "openai";
+
+/**
+ * Stored-response operations name their provider in `?provider=` or `x-model-provider`
+ * (default openai); the rest of the query goes upstream.
+ */
+export function responseResourceHandler(op: Operation, engine: Engine) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const headers = readGatewayHeaders(ctx.req.headers);
+    const query = new URLSearchParams(ctx.query);
+    const provider = query.get("provider") ?? headers.modelProvider ?? DEFAULT_RESOURCE_PROVIDER;
+    query.delete("provider");
+    ctx.req.resume();
+    const request: EngineRequest = {
+      op,
+      stream: false,
+      provider,
+      resourceId: ctx.params["id"]!,
+      query,
+      sendBackRaw: headers.sendBackRaw,
+      signal: clientSignal(ctx.res),
+      ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
+      ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+    };
+    await runAndRender(ctx.res, engine, request);
+  };
+}
+
+/** `GET /v1/models`: all configured providers, or `?provider=`. */
+export function listModelsHandler(engine: Engine) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const headers = readGatewayHeaders(ctx.req.headers);
+    const provider = ctx.query.get("provider") ?? undefined;
+    try {
+      const body = await engine.listModels(provider, {
+        signal: clientSignal(ctx.res),
+        sendBackRaw: false,
+        ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+      });
+      sendJson(ctx.res, 200, body);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendError(ctx.res, err.body);
+      throw err;
+    }
+  };
+}

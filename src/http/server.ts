@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { Engine } from "../core/engine.js";
+import { gatewayError } from "../core/schema/error.js";
+import { sendError } from "./respond.js";
+import { Router } from "./router.js";
+import { addHealthRoutes } from "./routes/health.js";
+import { addOpenAIRoutes } from "./routes/openai.js";
+import { addUnifiedRoutes } from "./routes/unified.js";
+
+export interface ServerDeps {
+  engine: Engine;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+export function buildRouter(deps: ServerDeps): Router {
+  const router = new Router();
+  const options = { engine: deps.engine, maxBodyBytes: deps.maxBodyBytes };
+  addHealthRoutes(router);
+  addUnifiedRoutes(router, options);
+  addOpenAIRoutes(router, options);
+  return router;
+}
+
+/** The HTTP server: request id, routing, and a last-resort error answer; nothing else. */
+export function createGatewayServer(deps: ServerDeps): Server {
+  const router = buildRouter(deps);
+  const server = createServer((req, res) => void dispatch(router, deps.logger, req, res));
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const incomingId = req.headers["x-request-id"];
+  const requestId = typeof incomingId === "string" && incomingId ? incomingId : randomUUID();
+  res.setHeader("x-request-id", requestId);
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? "" : url.slice(q + 1));
+  const route = router.match(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+  if (route === undefined || route === "method-not-allowed") {
+    req.resume();
+    const status = route === undefined ? 404 : 405;
+    const message = route === undefined ? `no route for ${req.method} ${path}` : `${req.method} is not allowed on ${path}`;
+    return sendError(res, gatewayError({ status, message }));
+  }
+  try {
+    await route.handler({ req, res, params: route.params, query, requestId });
+  } catch (err) {
+    logger.error({ err, requestId, path }, "request failed inside the gateway");
+    sendError(res, gatewayError({ status: 500, message: `internal gateway error (request ${requestId})` }));
+  }
+}

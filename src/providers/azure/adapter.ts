@@ -1,0 +1,50 @@
+import { DEFAULTS } from "../../config/defaults.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import { buildOpenAIRequest, decodeOpenAIResponse, openAIStreamDecoder } from "../openai/adapter.js";
+import type { OpenAIQuirks } from "../openai/compatible-providers.js";
+import type { ProviderAdapter, ProviderCall } from "../types.js";
+import { decodeUpstreamErrorBody } from "../upstream-error.js";
+
+const NO_QUIRKS: OpenAIQuirks = {};
+
+/** Operations served from a deployment path; the rest use Azure's `/openai/v1` surface. */
+const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding"]);
+
+/**
+ * Azure OpenAI: the OpenAI wire format under per-key endpoints and deployments, with an
+ * `api-key` header and an `api-version` query parameter.
+ */
+export const azureAdapter: ProviderAdapter = {
+  name: "azure",
+  supports: () => true,
+  deploymentFor: (model, key) => key.azure?.deployments[model] ?? model,
+  buildRequest(call) {
+    const endpoint = endpointOf(call).replace(/\/+$/, "");
+    const headers = { "api-key": call.key.value };
+    const apiVersion = call.key.azure?.apiVersion ?? DEFAULTS.azureApiVersion;
+    if (DEPLOYMENT_OPERATIONS.has(call.op)) {
+      const deployment = encodeURIComponent(deploymentOf(call));
+      const apiRoot = `${endpoint}/openai/deployments/${deployment}`;
+      return buildOpenAIRequest(call, apiRoot, headers, NO_QUIRKS, `?api-version=${encodeURIComponent(apiVersion)}`);
+    }
+    if (call.op === "list_models") {
+      return buildOpenAIRequest(call, `${endpoint}/openai`, headers, NO_QUIRKS, `?api-version=${encodeURIComponent(apiVersion)}`);
+    }
+    return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, `${endpoint}/openai/v1`, headers, NO_QUIRKS);
+  },
+  decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, NO_QUIRKS),
+  streamDecoder: (op) => openAIStreamDecoder(op, NO_QUIRKS),
+  decodeError: decodeUpstreamErrorBody,
+};
+
+function deploymentOf(call: ProviderCall): string {
+  return call.key.azure?.deployments[call.model] ?? call.model;
+}
+
+function endpointOf(call: ProviderCall): string {
+  const endpoint = call.key.azure?.endpoint ?? call.settings.baseUrl;
+  // Config validation requires an endpoint per Azure key or a provider base_url.
+  if (!endpoint) throw new Error("azure key has no endpoint");
+  return endpoint;
+}
+

@@ -1,0 +1,152 @@
+import type { ProviderSettings } from "../../config/types.js";
+import { encodeEmbeddingBase64 } from "../../core/schema/embedding.js";
+import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
+
+/** Body fields that steer the gateway and are never sent upstream. */
+const GATEWAY_FIELDS = ["fallbacks"] as const;
+
+const OPERATION_PATHS: Record<Exclude<Operation, "list_models">, string> = {
+  chat: "/chat/completions",
+  text_completion: "/completions",
+  embedding: "/embeddings",
+  responses: "/responses",
+  responses_retrieve: "/responses",
+  responses_delete: "/responses",
+  responses_cancel: "/responses",
+  responses_input_items: "/responses",
+};
+
+/** The OpenAI wire format, shared by OpenAI itself and every OpenAI-compatible row. */
+export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): ProviderAdapter {
+  const quirks: OpenAIQuirks = row.quirks ?? {};
+  return {
+    name: row.name,
+    supports: () => true,
+    buildRequest(call) {
+      const origin = originOf(call.settings, row);
+      return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
+    },
+    decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, quirks),
+    streamDecoder: (op) => openAIStreamDecoder(op, quirks),
+    decodeError: decodeUpstreamErrorBody,
+  };
+}
+
+function originOf(settings: ProviderSettings, row: OpenAICompatibleRow): string {
+  const base = settings.baseUrl ?? row.baseUrl;
+  // Config validation guarantees a base URL for rows without a default; this guards custom wiring.
+  if (!base) throw new Error(`provider ${row.name} has no base_url`);
+  return base.replace(/\/+$/, "");
+}
+
+function bearerHeaders(call: ProviderCall): Record<string, string> {
+  return call.key.value ? { authorization: `Bearer ${call.key.value}` } : {};
+}
+
+/** Builds an OpenAI-wire request under `apiRoot` (origin + version prefix). */
+export function buildOpenAIRequest(
+  call: ProviderCall,
+  apiRoot: string,
+  authHeaders: Record<string, string>,
+  quirks: OpenAIQuirks,
+  querySuffix = "",
+): UpstreamRequest {
+  const headers: Record<string, string> = { ...call.settings.extraHeaders, ...authHeaders };
+  if (call.op === "list_models") return { method: "GET", url: `${apiRoot}/models${querySuffix}`, headers };
+  const path = OPERATION_PATHS[call.op];
+  const id = call.resourceId ? `/${encodeURIComponent(call.resourceId)}` : "";
+  switch (call.op) {
+    case "responses_retrieve":
+      return { method: "GET", url: `${apiRoot}${path}${id}${withQuery(call.query, querySuffix)}`, headers };
+    case "responses_delete":
+      return { method: "DELETE", url: `${apiRoot}${path}${id}${querySuffix}`, headers };
+    case "responses_cancel":
+      return { method: "POST", url: `${apiRoot}${path}${id}/cancel${querySuffix}`, headers };
+    case "responses_input_items":
+      return { method: "GET", url: `${apiRoot}${path}${id}/input_items${withQuery(call.query, querySuffix)}`, headers };
+    default: {
+      headers["content-type"] = "application/json";
+      const body = nativeBody(call, quirks);
+      return { method: "POST", url: `${apiRoot}${path}${querySuffix}`, headers, body: JSON.stringify(body) };
+    }
+  }
+}
+
+function withQuery(query: URLSearchParams | undefined, suffix: string): string {
+  const q = query?.toString();
+  if (!q) return suffix;
+  return suffix ? `${suffix}&${q}` : `?${q}`;
+}
+
+function nativeBody(call: ProviderCall, quirks: OpenAIQuirks): JsonObject {
+  const body: JsonObject = { ...call.body, model: call.model };
+  for (const field of GATEWAY_FIELDS) delete body[field];
+  if (call.op === "embedding" && body["encoding_format"] === "base64" && quirks.embeddingBase64 === false) {
+    body["encoding_format"] = "float";
+  }
+  quirks.adaptRequest?.(call.op, body);
+  return body;
+}
+
+export function decodeOpenAIResponse(
+  op: Operation,
+  native: unknown,
+  call: ProviderCall,
+  quirks: OpenAIQuirks,
+): JsonObject {
+  if (!isRecord(native)) return { value: native };
+  quirks.adaptResponse?.(op, native);
+  if (op === "chat") normalizeReasoning(native, "message");
+  if (op === "embedding" && call.body?.["encoding_format"] === "base64") encodeFloatEmbeddings(native);
+  return native;
+}
+
+/** Providers name reasoning text `reasoning_content` (DeepSeek, xAI, Azure Foundry) or `reasoning`; canonical is `reasoning`. */
+function normalizeReasoning(native: JsonObject, field: "message" | "delta"): void {
+  const choices = native["choices"];
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices) {
+    if (!isRecord(choice)) continue;
+    const message = choice[field];
+    if (!isRecord(message)) continue;
+    const rc = message["reasoning_content"];
+    if (typeof rc === "string" && message["reasoning"] === undefined) message["reasoning"] = rc;
+  }
+}
+
+function encodeFloatEmbeddings(native: JsonObject): void {
+  const data = native["data"];
+  if (!Array.isArray(data)) return;
+  for (const item of data) {
+    if (isRecord(item) && Array.isArray(item["embedding"])) {
+      item["embedding"] = encodeEmbeddingBase64(item["embedding"] as number[]);
+    }
+  }
+}
+
+/** Decodes OpenAI-style SSE: chat/completions chunks end with `[DONE]`; Responses events are named. */
+export function openAIStreamDecoder(op: Operation, quirks: OpenAIQuirks): ChunkDecoder {
+  return {
+    decode({ event, data }): DecodedEvent[] {
+      if (data === "[DONE]") return [{ kind: "done" }];
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        return [{ kind: "error", error: { status: 502, message: `provider sent a stream event that is not JSON: ${data.slice(0, 200)}` } }];
+      }
+      if (!isRecord(parsed)) return [];
+      if (op !== "responses" && isRecord(parsed["error"])) {
+        return [{ kind: "error", error: decodeUpstreamErrorBody(500, data) }];
+      }
+      quirks.adaptResponse?.(op, parsed);
+      if (op === "chat") normalizeReasoning(parsed, "delta");
+      const eventName = op === "responses" ? (typeof parsed["type"] === "string" ? parsed["type"] : event) : undefined;
+      return [{ kind: "chunk", chunk: parsed, rawText: data, ...(eventName ? { event: eventName } : {}) }];
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { Operation } from "../../core/schema/request-type.js";
+import { mistralQuirks } from "./mistral-quirks.js";
+
+/** How one OpenAI-compatible provider differs from OpenAI itself. */
+export interface OpenAIQuirks {
+  /** Rewrites a canonical body (already copied) into what this provider accepts. */
+  adaptRequest?(op: Operation, body: Record<string, unknown>): void;
+  /** Rewrites a native response or chunk (in place) into the canonical shape. */
+  adaptResponse?(op: Operation, native: Record<string, unknown>): void;
+  /** False when the provider cannot return base64 embeddings (Iris then encodes floats itself). */
+  embeddingBase64?: boolean;
+}
+
+/** One row per OpenAI-compatible provider: data, not code. */
+export interface OpenAICompatibleRow {
+  name: string;
+  /** Origin the provider's paths hang from; undefined when it must be configured (self-hosted). */
+  baseUrl?: string;
+  /** Path between the origin and `/chat/completions`. */
+  pathPrefix: string;
+  /** Environment variable that holds the API key when no config.json is given. */
+  envKey?: string;
+  /** Environment variable for the base URL of self-hosted servers. */
+  envBaseUrl?: string;
+  /** Self-hosted servers work without a key. */
+  keyOptional?: boolean;
+  quirks?: OpenAIQuirks;
+}
+
+export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY" },
+  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY" },
+  { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY" },
+  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY" },
+  { name: "openrouter", baseUrl: "https://openrouter.ai/api", pathPrefix: "/v1", envKey: "OPENROUTER_API_KEY" },
+  { name: "fireworks", baseUrl: "https://api.fireworks.ai/inference", pathPrefix: "/v1", envKey: "FIREWORKS_API_KEY" },
+  { name: "nebius", baseUrl: "https://api.studio.nebius.com", pathPrefix: "/v1", envKey: "NEBIUS_API_KEY" },
+  { name: "parasail", baseUrl: "https://api.parasail.io", pathPrefix: "/v1", envKey: "PARASAIL_API_KEY" },
+  { name: "perplexity", baseUrl: "https://api.perplexity.ai", pathPrefix: "", envKey: "PERPLEXITY_API_KEY" },
+  { name: "huggingface", baseUrl: "https://router.huggingface.co", pathPrefix: "/v1", envKey: "HUGGING_FACE_API_KEY" },
+  { name: "deepseek", baseUrl: "https://api.deepseek.com", pathPrefix: "/v1", envKey: "DEEPSEEK_API_KEY" },
+  { name: "mistral", baseUrl: "https://api.mistral.ai", pathPrefix: "/v1", envKey: "MISTRAL_API_KEY", quirks: mistralQuirks },
+  { name: "ollama", baseUrl: "http://localhost:11434", pathPrefix: "/v1", envBaseUrl: "OLLAMA_BASE_URL", keyOptional: true },
+  { name: "vllm", pathPrefix: "/v1", envBaseUrl: "VLLM_BASE_URL", envKey: "VLLM_API_KEY", keyOptional: true },
+  { name: "sgl", pathPrefix: "/v1", envBaseUrl: "SGL_BASE_URL", envKey: "SGL_API_KEY", keyOptional: true },
+];
+
+const ROWS_BY_NAME = new Map(OPENAI_COMPATIBLE_PROVIDERS.map((row) => [row.name, row]));
+
+export function openAICompatibleRow(name: string): OpenAICompatibleRow | undefined {
+  return ROWS_BY_NAME.get(name);
+}

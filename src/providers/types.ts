@@ -1,0 +1,55 @@
+import type { KeySettings, ProviderSettings } from "../config/types.js";
+import type { ErrorDetails } from "../core/schema/error.js";
+import type { Operation } from "../core/schema/request-type.js";
+
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+/** A request to send upstream, fully built by a provider from canonical input. */
+export interface UpstreamRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Everything a provider needs to build one upstream call. */
+export interface ProviderCall {
+  op: Operation;
+  settings: ProviderSettings;
+  key: KeySettings;
+  /** Model id as the provider knows it (the part after `provider/`). */
+  model: string;
+  /** Canonical request body (for POST operations); never mutated by providers. */
+  body?: Record<string, unknown>;
+  /** Resource id for retrieve/delete/cancel/input_items. */
+  resourceId?: string;
+  query?: URLSearchParams;
+  stream: boolean;
+}
+
+/** Streaming decoder state is a plain object owned by the caller. */
+export interface ChunkDecoder {
+  /** One SSE event in, zero or more canonical chunks out. */
+  decode(event: { event: string | undefined; data: string }): DecodedEvent[];
+}
+
+export type DecodedEvent =
+  | { kind: "chunk"; chunk: Record<string, unknown>; event?: string; rawText: string }
+  | { kind: "done" }
+  | { kind: "error"; error: ErrorDetails };
+
+export interface ProviderAdapter {
+  readonly name: string;
+  /** Builds the upstream request for a canonical operation. */
+  buildRequest(call: ProviderCall): UpstreamRequest;
+  /** Provider-side deployment name when it differs from the model (Azure). */
+  deploymentFor?(model: string, key: KeySettings): string | undefined;
+  /** Native JSON response → canonical response. */
+  decodeResponse(op: Operation, native: unknown, call: ProviderCall): Record<string, unknown>;
+  /** A fresh decoder for one stream. */
+  streamDecoder(op: Operation, call: ProviderCall): ChunkDecoder;
+  /** Native error body → error details, keeping the provider's own message and code. */
+  decodeError(status: number, bodyText: string): ErrorDetails;
+  /** Which operations this provider serves. */
+  supports(op: Operation): boolean;
+}
