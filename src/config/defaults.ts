@@ -16,6 +16,8 @@ export const DEFAULTS = {
   maxRequestBodySizeMb: 100,
   keyWeight: 1,
   azureApiVersion: "2024-10-21",
+  bedrockRegion: "us-east-1",
+  anthropicVersion: "2023-06-01",
   upstreamConnectionsPerOrigin: 256,
 } as const;
 

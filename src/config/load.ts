@@ -25,6 +25,13 @@ export interface StartOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Providers with their own wire format whose key comes from one environment variable. */
+const NATIVE_ENV_KEYS: ReadonlyArray<[string, string]> = [
+  ["anthropic", "ANTHROPIC_API_KEY"],
+  ["gemini", "GEMINI_API_KEY"],
+  ["cohere", "COHERE_API_KEY"],
+];
+
 /** Reads APP_DIR/config.json when present, else builds providers from the standard env vars. */
 export function loadConfig(options: StartOptions, env: Env = process.env): GatewayConfig {
   const file = path.join(options.appDir, "config.json");
@@ -77,6 +84,27 @@ function configFromEnv(options: StartOptions, env: Env): GatewayConfig {
     providers[row.name] = {
       keys: [{ name: `${row.name}-env`, value: key ?? "", models: [], weight: 1 }],
       ...(baseUrl ? { network_config: { base_url: baseUrl } } : {}),
+    };
+  }
+  for (const [name, envKey] of NATIVE_ENV_KEYS) {
+    const key = env[envKey];
+    if (key) providers[name] = { keys: [{ name: `${name}-env`, value: key, models: [], weight: 1 }] };
+  }
+  if (env["AWS_ACCESS_KEY_ID"] && env["AWS_SECRET_ACCESS_KEY"]) {
+    providers["bedrock"] = {
+      keys: [
+        {
+          name: "bedrock-env",
+          models: [],
+          weight: 1,
+          bedrock_key_config: {
+            access_key: env["AWS_ACCESS_KEY_ID"],
+            secret_key: env["AWS_SECRET_ACCESS_KEY"],
+            ...(env["AWS_SESSION_TOKEN"] ? { session_token: env["AWS_SESSION_TOKEN"] } : {}),
+            region: env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"] ?? DEFAULTS.bedrockRegion,
+          },
+        },
+      ],
     };
   }
   const azureKey = env["AZURE_API_KEY"];
@@ -134,9 +162,11 @@ function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings
 
 function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptional: boolean): KeySettings {
   const field = `providers.${provider}.keys[${index}]`;
-  if (!keyOptional && !k.value) throw new ConfigError(`${field}.value`, "is required");
+  const hasCloudCredentials = k.vertex_key_config !== undefined || k.bedrock_key_config !== undefined;
+  if (!keyOptional && !hasCloudCredentials && !k.value) throw new ConfigError(`${field}.value`, "is required");
   const azure = k.azure_key_config;
   return {
+    ...cloudKeySettings(k, field),
     name: k.name ?? k.id ?? `${provider}-${index}`,
     value: k.value ?? "",
     models: k.models ?? [],
@@ -151,6 +181,42 @@ function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptio
         }
       : {}),
   };
+}
+
+function cloudKeySettings(k: KeyConfigFile, field: string): Pick<KeySettings, "vertex" | "bedrock"> {
+  const out: Pick<KeySettings, "vertex" | "bedrock"> = {};
+  const vertex = k.vertex_key_config;
+  if (vertex) {
+    let credentials: Record<string, unknown> | undefined;
+    if (typeof vertex.auth_credentials === "string" && vertex.auth_credentials.trim()) {
+      try {
+        credentials = JSON.parse(vertex.auth_credentials) as Record<string, unknown>;
+      } catch {
+        throw new ConfigError(`${field}.vertex_key_config.auth_credentials`, "is not valid service-account JSON");
+      }
+    } else if (typeof vertex.auth_credentials === "object") {
+      credentials = vertex.auth_credentials;
+    }
+    out.vertex = {
+      projectId: vertex.project_id,
+      region: vertex.region,
+      deployments: vertex.deployments ?? {},
+      ...(credentials ? { credentials } : {}),
+      ...(vertex.token_url ? { tokenUrl: vertex.token_url } : {}),
+    };
+  }
+  const bedrock = k.bedrock_key_config;
+  if (bedrock) {
+    out.bedrock = {
+      region: bedrock.region ?? DEFAULTS.bedrockRegion,
+      deployments: bedrock.deployments ?? {},
+      ...(bedrock.access_key ? { accessKey: bedrock.access_key } : {}),
+      ...(bedrock.secret_key ? { secretKey: bedrock.secret_key } : {}),
+      ...(bedrock.session_token ? { sessionToken: bedrock.session_token } : {}),
+      ...(bedrock.arn ? { arn: bedrock.arn } : {}),
+    };
+  }
+  return out;
 }
 
 /** Durations are milliseconds as numbers, or strings like "500ms", "2s", "1m". */

@@ -18,6 +18,30 @@ export const azureKeyConfigSchema = z
   })
   .passthrough();
 
+export const vertexKeyConfigSchema = z
+  .object({
+    project_id: z.string().min(1, "is required"),
+    region: z.string().min(1, "is required"),
+    /** Service-account JSON (as a string or object). */
+    auth_credentials: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    /** OAuth token endpoint; defaults to the one in the service-account JSON (tests point it at a mock). */
+    token_url: z.string().url().optional(),
+    deployments: z.record(z.string(), z.string()).optional(),
+  })
+  .passthrough();
+
+export const bedrockKeyConfigSchema = z
+  .object({
+    access_key: z.string().optional(),
+    secret_key: z.string().optional(),
+    session_token: z.string().optional(),
+    region: z.string().optional(),
+    arn: z.string().optional(),
+    /** Model → inference profile / deployment id. */
+    deployments: z.record(z.string(), z.string()).optional(),
+  })
+  .passthrough();
+
 export const keySchema = z
   .object({
     id: z.string().optional(),
@@ -26,6 +50,8 @@ export const keySchema = z
     models: z.array(z.string()).optional(),
     weight: z.number().positive("must be greater than 0").optional(),
     azure_key_config: azureKeyConfigSchema.optional(),
+    vertex_key_config: vertexKeyConfigSchema.optional(),
+    bedrock_key_config: bedrockKeyConfigSchema.optional(),
   })
   .passthrough();
 

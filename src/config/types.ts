@@ -8,6 +8,26 @@ export interface KeySettings {
   models: string[];
   weight: number;
   azure?: AzureKeySettings;
+  vertex?: VertexKeySettings;
+  bedrock?: BedrockKeySettings;
+}
+
+export interface VertexKeySettings {
+  projectId: string;
+  region: string;
+  /** Parsed service-account JSON, when given. */
+  credentials?: Record<string, unknown>;
+  tokenUrl?: string;
+  deployments: Record<string, string>;
+}
+
+export interface BedrockKeySettings {
+  accessKey?: string;
+  secretKey?: string;
+  sessionToken?: string;
+  region: string;
+  arn?: string;
+  deployments: Record<string, string>;
 }
 
 export interface AzureKeySettings {

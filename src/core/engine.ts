@@ -181,7 +181,14 @@ export class Engine {
       ...(req.resourceId ? { resourceId: req.resourceId } : {}),
       ...(req.query ? { query: req.query } : {}),
     };
-    const upstreamReq = withForwardedHeaders(adapter.buildRequest(call), req.forwardHeaders);
+    let upstreamReq: UpstreamRequest;
+    try {
+      upstreamReq = withForwardedHeaders(adapter.buildRequest(call), req.forwardHeaders);
+      if (adapter.authorize) upstreamReq = await adapter.authorize(upstreamReq, call);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return refused({ ...detailsOf(err.body), extra });
+      throw err;
+    }
     const slot = limiter.acquire(this.config.client.dropExcessRequests, req.signal);
     if (slot === "full") {
       return refused({ status: 429, message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`, extra });
@@ -323,7 +330,8 @@ async function* streamItems(
   let completed = false;
   const decoder = ctx.adapter.streamDecoder(ctx.call.op, ctx.call);
   try {
-    for await (const decoded of decodeSseStream(body, decoder)) {
+    const framing = ctx.adapter.streamFraming ?? decodeSseStream;
+    for await (const decoded of framing(body, decoder)) {
       if (decoded.kind === "done") {
         completed = true;
         return;

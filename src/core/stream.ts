@@ -23,4 +23,5 @@ export async function* decodeSseStream(body: ByteStream, decoder: ChunkDecoder):
   parser.feed(text.decode());
   parser.reset({ consume: true });
   for (const decoded of ready) yield decoded;
+  if (decoder.finish) yield* decoder.finish();
 }

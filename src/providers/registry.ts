@@ -4,13 +4,16 @@ import { createOpenAICompatibleAdapter } from "./openai/adapter.js";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./openai/compatible-providers.js";
 import type { ProviderAdapter } from "./types.js";
 
-/** Provider names Iris knows without a custom_provider_config. */
-export const BUILT_IN_PROVIDERS: readonly string[] = [...OPENAI_COMPATIBLE_PROVIDERS.map((r) => r.name), "azure"];
+/** Providers with a wire format of their own (one folder each). */
+const NATIVE_ADAPTERS: readonly ProviderAdapter[] = [azureAdapter];
 
 const builtInAdapters = new Map<string, ProviderAdapter>([
   ...OPENAI_COMPATIBLE_PROVIDERS.map((row) => [row.name, createOpenAICompatibleAdapter(row)] as const),
-  ["azure", azureAdapter],
+  ...NATIVE_ADAPTERS.map((adapter) => [adapter.name, adapter] as const),
 ]);
+
+/** Provider names Iris knows without a custom_provider_config. */
+export const BUILT_IN_PROVIDERS: readonly string[] = [...builtInAdapters.keys()];
 
 /** The adapter for a configured provider: a built-in one, or the OpenAI wire for custom providers. */
 export function adapterFor(settings: ProviderSettings): ProviderAdapter {

@@ -29,9 +29,14 @@ export interface ProviderCall {
 
 /** Streaming decoder state is a plain object owned by the caller. */
 export interface ChunkDecoder {
-  /** One SSE event in, zero or more canonical chunks out. */
+  /** One native stream event in (SSE event, or AWS event-stream message), zero or more canonical chunks out. */
   decode(event: { event: string | undefined; data: string }): DecodedEvent[];
+  /** Called once when the upstream body ends, for decoders that hold state until the end. */
+  finish?(): DecodedEvent[];
 }
+
+/** Splits an upstream body into native events; SSE unless the provider says otherwise. */
+export type StreamFraming = (body: AsyncIterable<Uint8Array>, decoder: ChunkDecoder) => AsyncGenerator<DecodedEvent>;
 
 export type DecodedEvent =
   | { kind: "chunk"; chunk: Record<string, unknown>; event?: string; rawText: string }
@@ -52,4 +57,8 @@ export interface ProviderAdapter {
   decodeError(status: number, bodyText: string): ErrorDetails;
   /** Which operations this provider serves. */
   supports(op: Operation): boolean;
+  /** Async request finishing: OAuth tokens (Vertex), SigV4 signatures (Bedrock). Runs once per attempt. */
+  authorize?(req: UpstreamRequest, call: ProviderCall): Promise<UpstreamRequest>;
+  /** Framing of streamed responses; defaults to SSE. Bedrock uses AWS event-stream. */
+  streamFraming?: StreamFraming;
 }

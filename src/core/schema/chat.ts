@@ -18,6 +18,13 @@ export interface ChatContentPartImage {
   [extra: string]: unknown;
 }
 
+/** Base64 or URL file/document input (PDFs etc.). */
+export interface ChatContentPartFile {
+  type: "file";
+  file: { file_data?: string; file_id?: string; filename?: string };
+  [extra: string]: unknown;
+}
+
 export interface ChatContentPartOther {
   type: string;
   [extra: string]: unknown;
@@ -29,8 +36,23 @@ export interface ChatToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  /**
+   * Provider state that must come back on the next turn. Gemini's thought signature travels as
+   * `extra_content.google.thought_signature` (the shape Google's own OpenAI-compatible API uses).
+   */
+  extra_content?: { google?: { thought_signature?: string } };
   [extra: string]: unknown;
 }
+
+/**
+ * Reasoning blocks with the opaque state providers need back on the next turn:
+ * Anthropic thinking (text + signature) and redacted_thinking (data), OpenAI encrypted reasoning,
+ * Bedrock reasoningContent. `reasoning` (plain text) is the readable summary of these.
+ */
+export type ReasoningDetail =
+  | { type: "reasoning.text"; text: string; signature?: string; index?: number }
+  | { type: "reasoning.summary"; summary: string; index?: number }
+  | { type: "reasoning.encrypted"; data: string; index?: number };
 
 export interface ChatMessage {
   role: ChatRole;
@@ -38,6 +60,11 @@ export interface ChatMessage {
   name?: string;
   tool_calls?: ChatToolCall[];
   tool_call_id?: string;
+  /** Readable reasoning text (assistant). */
+  reasoning?: string;
+  /** Reasoning blocks with signatures / encrypted data, in order (assistant). */
+  reasoning_details?: ReasoningDetail[];
+  refusal?: string | null;
   [extra: string]: unknown;
 }
 
@@ -57,6 +84,10 @@ export interface ChatRequest {
   tool_choice?: unknown;
   response_format?: unknown;
   user?: string;
+  /** OpenAI's reasoning effort; mapped to thinking budgets for providers that use budgets. */
+  reasoning_effort?: "none" | "minimal" | "low" | "medium" | "high";
+  /** Canonical reasoning control for providers with token budgets (Anthropic, Gemini, Bedrock). */
+  reasoning?: { effort?: string; max_tokens?: number; exclude?: boolean };
   [extra: string]: unknown;
 }
 
@@ -64,7 +95,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; [extra: string]: unknown };
+  /** `cached_tokens`: read from a prompt cache; `cache_creation_tokens`: written to it (Anthropic, Bedrock). */
+  prompt_tokens_details?: { cached_tokens?: number; cache_creation_tokens?: number; [extra: string]: unknown };
   completion_tokens_details?: { reasoning_tokens?: number; [extra: string]: unknown };
   [extra: string]: unknown;
 }

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
-import { GatewayFailure, gatewayError } from "../../core/schema/error.js";
+import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
 import { isRecord } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
 import { validateBody } from "../../core/schema/validate.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
@@ -29,7 +29,11 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
     if (raw instanceof GatewayFailure) return sendError(ctx.res, raw.body);
     const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
     const valid = validateBody(op, bodyToCheck);
-    if (!("body" in valid)) return sendError(ctx.res, gatewayError(valid));
+    if (!("body" in valid)) {
+      const requested = isRecord(bodyToCheck) && bodyToCheck["stream"] === true;
+      const model = isRecord(bodyToCheck) && typeof bodyToCheck["model"] === "string" ? { model_requested: bodyToCheck["model"] } : {};
+      return sendError(ctx.res, gatewayError({ ...valid, extra: { request_type: requestTypeOf(op, requested), ...model } }));
+    }
     if (valid.stream && op === "embedding") {
       return sendError(ctx.res, gatewayError({ status: 400, message: "embeddings cannot be streamed", param: "stream" }));
     }
@@ -52,18 +56,24 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
   };
 }
 
-/** Runs an engine request and renders whichever result it gives. */
-export async function runAndRender(res: ServerResponse, engine: Engine, request: EngineRequest): Promise<void> {
-  let result: EngineResult;
+/**
+ * Runs an engine request; a failure comes back as its BifrostError value, and `undefined`
+ * when the client has already gone (nothing left to answer).
+ */
+export async function executeRequest(engine: Engine, request: EngineRequest): Promise<EngineResult | BifrostError | undefined> {
   try {
-    result = await engine.execute(request);
+    return await engine.execute(request);
   } catch (err) {
-    if (err instanceof GatewayFailure) {
-      if (err.status === 499) return void res.destroy();
-      return sendError(res, err.body);
-    }
-    throw err;
+    if (!(err instanceof GatewayFailure)) throw err;
+    return err.status === 499 ? undefined : err.body;
   }
+}
+
+/** Runs an engine request and renders whichever result it gives, OpenAI-shaped. */
+export async function runAndRender(res: ServerResponse, engine: Engine, request: EngineRequest): Promise<void> {
+  const result = await executeRequest(engine, request);
+  if (result === undefined) return void res.destroy();
+  if (!("kind" in result)) return sendError(res, result);
   if (result.kind === "json") return sendJson(res, 200, result.body);
   await renderStream(res, result);
 }
