@@ -20,8 +20,8 @@ export async function* decodeSseStream(body: ByteStream, decoder: ChunkDecoder):
     for (let i = 0; i < ready.length; i++) yield ready[i]!;
     ready.length = 0;
   }
-  parser.feed(text.decode());
-  parser.reset({ consume: true });
+  // The parser only dispatches on a blank line; a last event the server closed right after still counts.
+  parser.feed(`${text.decode()}\n\n`);
   for (const decoded of ready) yield decoded;
   if (decoder.finish) yield* decoder.finish();
 }

@@ -39,7 +39,6 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
     }
     const headers = readGatewayHeaders(ctx.req.headers);
     const { body, model, stream, fallbacks } = valid;
-    delete body["fallbacks"];
     const request: EngineRequest = {
       op,
       stream,

@@ -10,6 +10,7 @@ import type { OpenAIQuirks } from "./compatible-providers.js";
  * - no `stream_options` (it always reports usage on the last chunk);
  * - tool call ids must be exactly 9 characters of [a-zA-Z0-9];
  * - reasoning models answer with `content` as an array of `thinking` and `text` chunks;
+ * - tool calls in a response carry no `type` (OpenAI's is always `"function"` here);
  * - `finish_reason: "model_length"` means the context window, i.e. OpenAI's `length`;
  * - embeddings come back as floats only.
  */
@@ -34,9 +35,17 @@ export const mistralQuirks: OpenAIQuirks = {
         const message = choice[field];
         if (isRecord(message)) splitThinkingContent(message);
       }
+      if (isRecord(choice["message"])) typeToolCalls(choice["message"]);
     }
   },
 };
+
+/** Mistral omits `type` on a response's tool calls; OpenAI clients narrow tool calls on `type: "function"`. */
+function typeToolCalls(message: Record<string, unknown>): void {
+  const calls = message["tool_calls"];
+  if (!Array.isArray(calls)) return;
+  for (const call of calls) if (isRecord(call) && call["type"] === undefined) call["type"] = "function";
+}
 
 function renameField(body: Record<string, unknown>, from: string, to: string): void {
   if (body[from] === undefined) return;
