@@ -5,6 +5,7 @@ import type { Engine } from "../core/engine.js";
 import { gatewayError } from "../core/schema/error.js";
 import { sendError } from "./respond.js";
 import { Router } from "./router.js";
+import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
@@ -21,6 +22,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addHealthRoutes(router);
   addUnifiedRoutes(router, options);
   addOpenAIRoutes(router, options);
+  addAnthropicRoutes(router, options);
   return router;
 }
 

@@ -1,0 +1,117 @@
+import type { ServerResponse } from "node:http";
+import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
+import { parseModelString } from "../../core/routing/model-string.js";
+import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
+import { anthropicErrorBody } from "../../integrations/anthropic/anthropic-error-response.js";
+import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../../integrations/anthropic/convert-anthropic-request-to-chat.js";
+import { convertChatResponseToAnthropic } from "../../integrations/anthropic/convert-chat-response-to-anthropic.js";
+import { convertModelsToAnthropic } from "../../integrations/anthropic/convert-models-to-anthropic.js";
+import { createAnthropicStreamEncoder } from "../../integrations/anthropic/encode-anthropic-stream.js";
+import { readGatewayHeaders } from "../gateway-headers.js";
+import { readJsonBody } from "../read-body.js";
+import { sendJson } from "../respond.js";
+import type { RouteContext, Router } from "../router.js";
+import { startSse, writeSseEvent } from "../sse-writer.js";
+import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+
+const SURFACE_PROVIDER = "anthropic";
+
+/** The Anthropic SDK drop-in surface: Messages in Anthropic's shape, served by any provider. */
+export function addAnthropicRoutes(router: Router, options: InferenceOptions): void {
+  router.add("POST", "/anthropic/v1/messages", messagesHandler(options));
+  router.add("GET", "/anthropic/v1/models", modelsHandler(options.engine));
+}
+
+function messagesHandler(options: InferenceOptions) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    if (raw instanceof GatewayFailure) return sendAnthropicError(ctx.res, raw.body);
+    let native: AnthropicSurfaceRequest;
+    try {
+      native = convertAnthropicRequestToChat(raw);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendAnthropicError(ctx.res, err.body);
+      throw err;
+    }
+    const result = await executeRequest(options.engine, engineRequest(ctx, native));
+    if (result === undefined) return void ctx.res.destroy();
+    if (!("kind" in result)) return sendAnthropicError(ctx.res, result);
+    if (result.kind === "json") {
+      const message = convertChatResponseToAnthropic(result.body, native.model);
+      return sendJson(ctx.res, 200, { ...message, extra_fields: result.body["extra_fields"] });
+    }
+    await renderAnthropicStream(ctx.res, result, native.model);
+  };
+}
+
+function engineRequest(ctx: RouteContext, native: AnthropicSurfaceRequest): EngineRequest {
+  const headers = readGatewayHeaders(ctx.req.headers);
+  const forward = { ...headers.forwardHeaders };
+  const beta = ctx.req.headers["anthropic-beta"];
+  // A real anthropic-beta header is meant for Anthropic only, not for another provider serving the call.
+  if (typeof beta === "string" && beta && parseModelString(native.model, SURFACE_PROVIDER)?.provider === SURFACE_PROVIDER) {
+    forward["anthropic-beta"] = beta;
+  }
+  return {
+    op: "chat",
+    stream: native.stream,
+    model: native.model,
+    defaultProvider: SURFACE_PROVIDER,
+    body: native.body,
+    fallbacks: native.fallbacks,
+    sendBackRaw: headers.sendBackRaw,
+    signal: clientSignal(ctx.res),
+    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
+    ...(Object.keys(forward).length ? { forwardHeaders: forward } : {}),
+  };
+}
+
+async function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kind: "stream" }, model: string): Promise<void> {
+  const encoder = createAnthropicStreamEncoder(model);
+  startSse(res);
+  let failed = false;
+  try {
+    for await (const item of result.items) {
+      if (res.destroyed) break;
+      if (item.kind === "error") {
+        failed = true;
+        await writeSseEvent(res, JSON.stringify(anthropicErrorBody(item.error)), "error");
+        break;
+      }
+      for (const event of encoder.encode(item.chunk.data)) await writeSseEvent(res, JSON.stringify(event.data), event.event);
+    }
+  } finally {
+    await result.items.return(undefined);
+  }
+  if (res.destroyed) return;
+  if (!failed) for (const event of encoder.finish()) await writeSseEvent(res, JSON.stringify(event.data), event.event);
+  res.end();
+}
+
+/** `GET /anthropic/v1/models`: Anthropic's models when it is configured (bare ids), else every provider's. */
+function modelsHandler(engine: Engine) {
+  return async (ctx: RouteContext): Promise<void> => {
+    ctx.req.resume();
+    const headers = readGatewayHeaders(ctx.req.headers);
+    const provider = engine.providerNames.includes(SURFACE_PROVIDER) ? SURFACE_PROVIDER : undefined;
+    try {
+      const list = await engine.listModels(provider, {
+        signal: clientSignal(ctx.res),
+        sendBackRaw: false,
+        ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+      });
+      sendJson(ctx.res, 200, convertModelsToAnthropic(list, provider));
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendAnthropicError(ctx.res, err.body);
+      throw err;
+    }
+  };
+}
+
+function sendAnthropicError(res: ServerResponse, err: BifrostError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.status_code, anthropicErrorBody(err));
+}

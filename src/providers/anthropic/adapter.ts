@@ -1,0 +1,49 @@
+import { DEFAULTS } from "../../config/defaults.js";
+import type { ChatRequest } from "../../core/schema/chat.js";
+import { isRecord } from "../../core/schema/json.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import type { AnthropicMessage } from "./anthropic-types.js";
+import { fromAnthropicMessage } from "./convert-from-anthropic-message.js";
+import { fromAnthropicModelList } from "./convert-from-anthropic-models.js";
+import { toAnthropicRequest } from "./convert-to-anthropic-request.js";
+import { decodeAnthropicStream } from "./decode-anthropic-stream.js";
+
+const DEFAULT_BASE_URL = "https://api.anthropic.com";
+/** Anthropic's page size ceiling for `GET /v1/models`. */
+const MODEL_PAGE_SIZE = 1000;
+
+const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "list_models"]);
+
+/**
+ * Anthropic Messages API: `x-api-key` + `anthropic-version` headers, `/v1/messages` for chat (JSON
+ * or SSE), `/v1/models` for the model list. `anthropic-beta` reaches Anthropic as a forwarded header.
+ */
+export const anthropicAdapter: ProviderAdapter = {
+  name: "anthropic",
+  supports: (op) => SUPPORTED.has(op),
+  buildRequest(call) {
+    const base = (call.settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const headers: Record<string, string> = {
+      "anthropic-version": DEFAULTS.anthropicVersion,
+      ...call.settings.extraHeaders,
+      "x-api-key": call.key.value,
+    };
+    if (call.op === "list_models") return { method: "GET", url: `${base}/v1/models?limit=${MODEL_PAGE_SIZE}`, headers };
+    return messagesRequest(call, base, headers);
+  },
+  decodeResponse(op, native) {
+    if (op === "list_models") return fromAnthropicModelList(native);
+    if (!isRecord(native)) return { value: native };
+    return fromAnthropicMessage(native as unknown as AnthropicMessage, Math.floor(Date.now() / 1000));
+  },
+  streamDecoder: () => decodeAnthropicStream(),
+  decodeError: decodeUpstreamErrorBody,
+};
+
+function messagesRequest(call: ProviderCall, base: string, headers: Record<string, string>): UpstreamRequest {
+  const body = toAnthropicRequest((call.body ?? {}) as ChatRequest, call.model, call.stream);
+  headers["content-type"] = "application/json";
+  return { method: "POST", url: `${base}/v1/messages`, headers, body: JSON.stringify(body) };
+}
