@@ -1,11 +1,9 @@
 import { DEFAULTS } from "../../config/defaults.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { buildOpenAIRequest, decodeOpenAIResponse, openAIStreamDecoder } from "../openai/adapter.js";
-import type { OpenAIQuirks } from "../openai/compatible-providers.js";
+import { openAIQuirks } from "../openai/openai-quirks.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
-
-const NO_QUIRKS: OpenAIQuirks = {};
 
 /** Operations served from a deployment path; the rest use Azure's `/openai/v1` surface. */
 const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding"]);
@@ -25,15 +23,15 @@ export const azureAdapter: ProviderAdapter = {
     if (DEPLOYMENT_OPERATIONS.has(call.op)) {
       const deployment = encodeURIComponent(deploymentOf(call));
       const apiRoot = `${endpoint}/openai/deployments/${deployment}`;
-      return buildOpenAIRequest(call, apiRoot, headers, NO_QUIRKS, `?api-version=${encodeURIComponent(apiVersion)}`);
+      return buildOpenAIRequest(call, apiRoot, headers, openAIQuirks, `?api-version=${encodeURIComponent(apiVersion)}`);
     }
     if (call.op === "list_models") {
-      return buildOpenAIRequest(call, `${endpoint}/openai`, headers, NO_QUIRKS, `?api-version=${encodeURIComponent(apiVersion)}`);
+      return buildOpenAIRequest(call, `${endpoint}/openai`, headers, openAIQuirks, `?api-version=${encodeURIComponent(apiVersion)}`);
     }
-    return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, `${endpoint}/openai/v1`, headers, NO_QUIRKS);
+    return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, `${endpoint}/openai/v1`, headers, openAIQuirks);
   },
-  decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, NO_QUIRKS),
-  streamDecoder: (op) => openAIStreamDecoder(op, NO_QUIRKS),
+  decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, openAIQuirks),
+  streamDecoder: (op) => openAIStreamDecoder(op, openAIQuirks),
   decodeError: decodeUpstreamErrorBody,
 };
 

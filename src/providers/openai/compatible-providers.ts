@@ -1,5 +1,6 @@
 import type { Operation } from "../../core/schema/request-type.js";
 import { mistralQuirks } from "./mistral-quirks.js";
+import { openAIQuirks } from "./openai-quirks.js";
 
 /** How one OpenAI-compatible provider differs from OpenAI itself. */
 export interface OpenAIQuirks {
@@ -28,7 +29,7 @@ export interface OpenAICompatibleRow {
 }
 
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
-  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY" },
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", quirks: openAIQuirks },
   { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY" },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY" },
   { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY" },
