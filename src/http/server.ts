@@ -6,6 +6,7 @@ import { gatewayError } from "../core/schema/error.js";
 import { sendError } from "./respond.js";
 import { Router } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
+import { addCohereRoutes } from "./routes/cohere.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
@@ -23,6 +24,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addUnifiedRoutes(router, options);
   addOpenAIRoutes(router, options);
   addAnthropicRoutes(router, options);
+  addCohereRoutes(router, options);
   return router;
 }
 

@@ -11,7 +11,8 @@ export type RequestType =
   | "responses_delete"
   | "responses_cancel"
   | "responses_input_items"
-  | "embedding";
+  | "embedding"
+  | "rerank";
 
 /** Operations the engine knows how to run against a provider. */
 export type Operation =
@@ -23,7 +24,8 @@ export type Operation =
   | "responses_delete"
   | "responses_cancel"
   | "responses_input_items"
-  | "list_models";
+  | "list_models"
+  | "rerank";
 
 export function requestTypeOf(op: Operation, stream: boolean): RequestType {
   switch (op) {

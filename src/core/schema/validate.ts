@@ -57,11 +57,27 @@ const responsesSchema = z.looseObject({
   fallbacks: fallbacksField,
 });
 
+const rerankDocument = z.union([z.string(), z.looseObject({ text: z.string() })], {
+  message: "each document must be a string or an object with a text string",
+});
+
+const rerankSchema = z.looseObject({
+  model: modelField,
+  query: z.string({ message: "query is required and must be a string" }),
+  documents: z.array(rerankDocument, { message: "documents is required and must be an array" }).min(1, "documents must not be empty"),
+  top_n: z.number().int().positive().optional(),
+  return_documents: z.boolean().optional(),
+  max_tokens_per_doc: z.number().int().positive().optional(),
+  stream: z.literal(false, { message: "rerank cannot be streamed" }).optional(),
+  fallbacks: fallbacksField,
+});
+
 const SCHEMAS: Partial<Record<Operation, z.ZodType<JsonObject>>> = {
   chat: chatSchema,
   text_completion: textCompletionSchema,
   embedding: embeddingSchema,
   responses: responsesSchema,
+  rerank: rerankSchema,
 };
 
 export interface ValidBody {

@@ -5,6 +5,7 @@ import { listModelsHandler, responseResourceHandler } from "./resources.js";
 /** Bifrost's unified API: OpenAI-shaped, `model` is `provider/model`. */
 export function addUnifiedRoutes(router: Router, options: InferenceOptions): void {
   addOpenAIShapedRoutes(router, "/v1", options, {});
+  router.add("POST", "/v1/rerank", inferenceHandler("rerank", options));
 }
 
 /** The OpenAI-shaped endpoints under one prefix; shared by `/v1`, `/openai` and `/openai/v1`. */

@@ -14,7 +14,7 @@ const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_com
  */
 export const azureAdapter: ProviderAdapter = {
   name: "azure",
-  supports: () => true,
+  supports: (op) => op !== "rerank",
   deploymentFor: (model, key) => key.azure?.deployments[model] ?? model,
   buildRequest(call) {
     const endpoint = endpointOf(call).replace(/\/+$/, "");

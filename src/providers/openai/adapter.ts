@@ -1,5 +1,6 @@
 import type { ProviderSettings } from "../../config/types.js";
 import { encodeEmbeddingBase64 } from "../../core/schema/embedding.js";
+import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
@@ -9,7 +10,7 @@ import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.j
 /** Body fields that steer the gateway and are never sent upstream. */
 const GATEWAY_FIELDS = ["fallbacks"] as const;
 
-const OPERATION_PATHS: Record<Exclude<Operation, "list_models">, string> = {
+const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank">, string> = {
   chat: "/chat/completions",
   text_completion: "/completions",
   embedding: "/embeddings",
@@ -25,7 +26,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
   const quirks: OpenAIQuirks = row.quirks ?? {};
   return {
     name: row.name,
-    supports: () => true,
+    supports: (op) => op !== "rerank",
     buildRequest(call) {
       const origin = originOf(call.settings, row);
       return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
@@ -57,6 +58,7 @@ export function buildOpenAIRequest(
 ): UpstreamRequest {
   const headers: Record<string, string> = { ...call.settings.extraHeaders, ...authHeaders };
   if (call.op === "list_models") return { method: "GET", url: `${apiRoot}/models${querySuffix}`, headers };
+  if (call.op === "rerank") throw failure({ status: 400, message: `provider '${call.settings.name}' does not support rerank` });
   const path = OPERATION_PATHS[call.op];
   const id = call.resourceId ? `/${encodeURIComponent(call.resourceId)}` : "";
   switch (call.op) {

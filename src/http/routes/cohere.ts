@@ -1,0 +1,122 @@
+import type { ServerResponse } from "node:http";
+import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import { parseModelString } from "../../core/routing/model-string.js";
+import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
+import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import { convertCohereChatRequest } from "../../integrations/cohere/convert-cohere-chat-request.js";
+import { convertCohereEmbedRequest, encodeCohereEmbedResponse } from "../../integrations/cohere/convert-cohere-embed.js";
+import { convertCohereRerankRequest, encodeCohereRerankResponse } from "../../integrations/cohere/convert-cohere-rerank.js";
+import { encodeCohereChatResponse } from "../../integrations/cohere/encode-cohere-chat-response.js";
+import { createCohereStreamEncoder } from "../../integrations/cohere/encode-cohere-chat-stream.js";
+import { encodeCohereError } from "../../integrations/cohere/encode-cohere-error.js";
+import type { CohereStreamEvent } from "../../providers/cohere/cohere-types.js";
+import { readGatewayHeaders } from "../gateway-headers.js";
+import { readJsonBody } from "../read-body.js";
+import { sendJson } from "../respond.js";
+import type { RouteContext, Router } from "../router.js";
+import { startSse, writeSseEvent } from "../sse-writer.js";
+import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+
+const SURFACE_PROVIDER = "cohere";
+
+/** A Cohere body turned canonical, and how to turn the canonical JSON answer back into Cohere's. */
+interface SurfaceCall {
+  body: JsonObject;
+  stream: boolean;
+  encode(body: JsonObject): unknown;
+}
+
+/**
+ * The Cohere SDK (`CohereClientV2`) drop-in surface: v2 chat (and its named-event stream), embed and
+ * rerank in Cohere's shapes, served by any provider (`provider/model`; a bare model means Cohere).
+ */
+export function addCohereRoutes(router: Router, options: InferenceOptions): void {
+  router.add("POST", "/cohere/v2/chat", cohereHandler("chat", options, (raw, target) => {
+    const body = convertCohereChatRequest(raw, target);
+    return { body, stream: body.stream === true, encode: encodeCohereChatResponse };
+  }));
+  router.add("POST", "/cohere/v2/embed", cohereHandler("embedding", options, (raw, target) => {
+    const asked = convertCohereEmbedRequest(raw, target);
+    return { body: asked.request, stream: false, encode: (body) => encodeCohereEmbedResponse(body, asked) };
+  }));
+  router.add("POST", "/cohere/v2/rerank", cohereHandler("rerank", options, (raw, target) => {
+    return { body: convertCohereRerankRequest(raw, target), stream: false, encode: encodeCohereRerankResponse };
+  }));
+}
+
+function cohereHandler(op: Operation, options: InferenceOptions, convert: (raw: unknown, targetProvider: string) => SurfaceCall) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    if (raw instanceof GatewayFailure) return sendCohereError(ctx.res, raw.body);
+    const model = isRecord(raw) && typeof raw["model"] === "string" ? raw["model"] : "";
+    let call: SurfaceCall;
+    try {
+      call = convert(raw, parseModelString(model, SURFACE_PROVIDER)?.provider ?? SURFACE_PROVIDER);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendCohereError(ctx.res, err.body);
+      throw err;
+    }
+    const result = await executeRequest(options.engine, engineRequest(ctx, op, model, call, raw));
+    if (result === undefined) return void ctx.res.destroy();
+    if (!("kind" in result)) return sendCohereError(ctx.res, result);
+    if (result.kind === "json") return sendJson(ctx.res, 200, call.encode(result.body));
+    await renderCohereStream(ctx.res, result);
+  };
+}
+
+function engineRequest(ctx: RouteContext, op: Operation, model: string, call: SurfaceCall, raw: unknown): EngineRequest {
+  const headers = readGatewayHeaders(ctx.req.headers);
+  const fallbacks = isRecord(raw) && Array.isArray(raw["fallbacks"]) ? raw["fallbacks"].filter((f): f is string => typeof f === "string") : [];
+  return {
+    op,
+    stream: call.stream,
+    model,
+    defaultProvider: SURFACE_PROVIDER,
+    body: call.body,
+    fallbacks,
+    sendBackRaw: headers.sendBackRaw,
+    signal: clientSignal(ctx.res),
+    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
+    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+  };
+}
+
+/** Cohere's stream: `event: <type>` + `data: <json>` per event, no `[DONE]`; a late failure ends in `message-end` with `error`. */
+async function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+  const encoder = createCohereStreamEncoder();
+  let failed = false;
+  try {
+    for await (const item of result.items) {
+      if (res.destroyed) break;
+      if (item.kind === "error") {
+        failed = true;
+        if (!res.headersSent) return sendCohereError(res, item.error);
+        await writeEvents(res, encoder.fail(item.error.error.message));
+        break;
+      }
+      const events = encoder.push(item.chunk.data);
+      if (!res.headersSent) startSse(res);
+      await writeEvents(res, events);
+    }
+  } finally {
+    await result.items.return(undefined);
+  }
+  if (res.destroyed) return;
+  if (!res.headersSent) startSse(res);
+  if (!failed) await writeEvents(res, encoder.end());
+  res.end();
+}
+
+async function writeEvents(res: ServerResponse, events: readonly CohereStreamEvent[]): Promise<void> {
+  for (const event of events) await writeSseEvent(res, JSON.stringify(event), event.type);
+}
+
+function sendCohereError(res: ServerResponse, err: BifrostError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const { status, body } = encodeCohereError(err);
+  sendJson(res, status, body);
+}
