@@ -6,6 +6,7 @@ import { gatewayError } from "../core/schema/error.js";
 import { sendError } from "./respond.js";
 import { Router } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
+import { addBedrockRoutes } from "./routes/bedrock.js";
 import { addCohereRoutes } from "./routes/cohere.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
@@ -25,6 +26,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addOpenAIRoutes(router, options);
   addAnthropicRoutes(router, options);
   addCohereRoutes(router, options);
+  addBedrockRoutes(router, options);
   return router;
 }
 

@@ -1,0 +1,117 @@
+import type { ServerResponse } from "node:http";
+import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import { parseModelString } from "../../core/routing/model-string.js";
+import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
+import type { JsonObject } from "../../core/schema/json.js";
+import { bedrockErrorResponse } from "../../integrations/bedrock/bedrock-error-response.js";
+import { convertChatResponseToConverse } from "../../integrations/bedrock/convert-chat-response-to-converse.js";
+import { convertConverseRequestToChat } from "../../integrations/bedrock/convert-converse-request-to-chat.js";
+import { converseEventMessage, converseExceptionMessage, createConverseStreamEncoder } from "../../integrations/bedrock/encode-converse-stream.js";
+import { readGatewayHeaders } from "../gateway-headers.js";
+import { readJsonBody } from "../read-body.js";
+import { sendJson } from "../respond.js";
+import type { RouteContext, Router } from "../router.js";
+import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+
+const SURFACE_PROVIDER = "bedrock";
+
+/**
+ * The Bedrock Runtime SDK drop-in surface (`endpoint: <gateway>/bedrock`): Converse and
+ * ConverseStream in Bedrock's shape, served by any provider. The model id in the path is a Bedrock
+ * model id (or ARN), or `provider/model` URL-encoded. The SDK's SigV4 signature is not checked.
+ */
+export function addBedrockRoutes(router: Router, options: InferenceOptions): void {
+  router.add("POST", "/bedrock/model/{modelId}/converse", converseHandler(options, false));
+  router.add("POST", "/bedrock/model/{modelId}/converse-stream", converseHandler(options, true));
+}
+
+/** `provider/model` → as written; a bare id or an ARN (whose `/` is its own) → the bedrock provider. */
+export function engineModelOf(modelId: string): string {
+  if (modelId.startsWith("arn:")) return `${SURFACE_PROVIDER}/${modelId}`;
+  const ref = parseModelString(modelId, SURFACE_PROVIDER);
+  return ref ? `${ref.provider}/${ref.model}` : modelId;
+}
+
+function converseHandler(options: InferenceOptions, stream: boolean) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    if (raw instanceof GatewayFailure) return sendBedrockError(ctx.res, raw.body);
+    const model = engineModelOf(ctx.params["modelId"] ?? "");
+    let body: JsonObject;
+    try {
+      body = convertConverseRequestToChat(raw, model, stream);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendBedrockError(ctx.res, err.body);
+      throw err;
+    }
+    const result = await executeRequest(options.engine, engineRequest(ctx, model, body, stream));
+    if (result === undefined) return void ctx.res.destroy();
+    if (!("kind" in result)) return sendBedrockError(ctx.res, result);
+    if (result.kind === "json") return sendJson(ctx.res, 200, { ...convertChatResponseToConverse(result.body), extra_fields: result.body["extra_fields"] });
+    await renderConverseStream(ctx, result);
+  };
+}
+
+function engineRequest(ctx: RouteContext, model: string, body: JsonObject, stream: boolean): EngineRequest {
+  const headers = readGatewayHeaders(ctx.req.headers);
+  return {
+    op: "chat",
+    stream,
+    model,
+    body,
+    sendBackRaw: headers.sendBackRaw,
+    signal: clientSignal(ctx.res),
+    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
+    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+  };
+}
+
+/** ConverseStream answers with binary event-stream messages, each written as soon as it exists. */
+async function renderConverseStream(ctx: RouteContext, result: EngineResult & { kind: "stream" }): Promise<void> {
+  const { res } = ctx;
+  const encoder = createConverseStreamEncoder();
+  res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": ctx.requestId });
+  res.flushHeaders();
+  let failed = false;
+  try {
+    for await (const item of result.items) {
+      if (res.destroyed) break;
+      if (item.kind === "error") {
+        failed = true;
+        await writeMessage(res, converseExceptionMessage(item.error));
+        break;
+      }
+      for (const event of encoder.encode(item.chunk.data)) await writeMessage(res, converseEventMessage(event));
+    }
+  } finally {
+    await result.items.return(undefined);
+  }
+  if (res.destroyed) return;
+  if (!failed) for (const event of encoder.finish()) await writeMessage(res, converseEventMessage(event));
+  res.end();
+}
+
+/** Writes one message; under backpressure waits for `drain`, or for `close` when the client leaves. */
+async function writeMessage(res: ServerResponse, message: Buffer): Promise<void> {
+  if (res.write(message) || res.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
+}
+
+function sendBedrockError(res: ServerResponse, err: BifrostError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const { status, headers, body } = bedrockErrorResponse(err);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
