@@ -8,6 +8,7 @@ import { Router } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addBedrockRoutes } from "./routes/bedrock.js";
 import { addCohereRoutes } from "./routes/cohere.js";
+import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
@@ -26,6 +27,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addOpenAIRoutes(router, options);
   addAnthropicRoutes(router, options);
   addCohereRoutes(router, options);
+  addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);
   return router;
 }

@@ -3,12 +3,14 @@ import { anthropicAdapter } from "./anthropic/adapter.js";
 import { azureAdapter } from "./azure/adapter.js";
 import { bedrockAdapter } from "./bedrock/adapter.js";
 import { cohereAdapter } from "./cohere/adapter.js";
+import { geminiAdapter } from "./gemini/gemini-adapter.js";
+import { vertexAdapter } from "./gemini/vertex-adapter.js";
 import { createOpenAICompatibleAdapter } from "./openai/adapter.js";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./openai/compatible-providers.js";
 import type { ProviderAdapter } from "./types.js";
 
 /** Providers with a wire format of their own (one folder each). */
-const NATIVE_ADAPTERS: readonly ProviderAdapter[] = [azureAdapter, anthropicAdapter, cohereAdapter, bedrockAdapter];
+const NATIVE_ADAPTERS: readonly ProviderAdapter[] = [azureAdapter, anthropicAdapter, cohereAdapter, bedrockAdapter, geminiAdapter, vertexAdapter];
 
 const builtInAdapters = new Map<string, ProviderAdapter>([
   ...OPENAI_COMPATIBLE_PROVIDERS.map((row) => [row.name, createOpenAICompatibleAdapter(row)] as const),

@@ -56,4 +56,10 @@ describe("OpenAI's strict message validation", () => {
     expect(sentBody("openai", { ...history, model: "o3-mini", max_tokens: 50 })).not.toHaveProperty("max_tokens");
     expect(sentBody("openai", { ...history, model: "gpt-4o", max_tokens: 50 })).toMatchObject({ max_tokens: 50 });
   });
+
+  it("turns canonical reasoning effort into OpenAI's reasoning_effort", () => {
+    const sent = sentBody("openai", { ...history, model: "o3-mini", reasoning: { effort: "high", max_tokens: 2048 } });
+    expect(sent).toMatchObject({ reasoning_effort: "high" });
+    expect(sent).not.toHaveProperty("reasoning");
+  });
 });

@@ -15,6 +15,7 @@ export const openAIQuirks: OpenAIQuirks = {
   adaptRequest(op: Operation, body: JsonObject): void {
     if (op !== "chat") return;
     if (Array.isArray(body["messages"])) body["messages"] = body["messages"].map(withoutCanonicalOnlyFields);
+    mapCanonicalReasoning(body);
     const model = body["model"];
     if (typeof model === "string" && REASONING_MODEL.test(model) && body["max_tokens"] !== undefined && body["max_completion_tokens"] === undefined) {
       body["max_completion_tokens"] = body["max_tokens"];
@@ -22,6 +23,14 @@ export const openAIQuirks: OpenAIQuirks = {
     }
   },
 };
+
+/** Canonical `reasoning: {effort}` is OpenAI's `reasoning_effort`; token budgets have no OpenAI equivalent. */
+function mapCanonicalReasoning(body: JsonObject): void {
+  const reasoning = body["reasoning"];
+  if (!isRecord(reasoning)) return;
+  if (typeof reasoning["effort"] === "string" && body["reasoning_effort"] === undefined) body["reasoning_effort"] = reasoning["effort"];
+  delete body["reasoning"];
+}
 
 function withoutCanonicalOnlyFields(message: unknown): unknown {
   if (!isRecord(message) || message["role"] !== "assistant") return message;

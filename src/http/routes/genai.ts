@@ -1,0 +1,148 @@
+import type { ServerResponse } from "node:http";
+import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import { parseModelString } from "../../core/routing/model-string.js";
+import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
+import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { canonicalToGenaiEmbeddings, genaiEmbeddingToCanonical, type GenaiEmbedMethod } from "../../integrations/genai/convert-genai-embeddings.js";
+import { genaiRequestToCanonical } from "../../integrations/genai/convert-genai-request.js";
+import { canonicalToGenaiResponse } from "../../integrations/genai/convert-canonical-to-genai-response.js";
+import { toGenaiError } from "../../integrations/genai/genai-error.js";
+import { parseGenaiModelPath, type GenaiTarget } from "../../integrations/genai/genai-model-path.js";
+import { createGenaiStreamEncoder } from "../../integrations/genai/genai-stream-encoder.js";
+import { readGatewayHeaders } from "../gateway-headers.js";
+import { readJsonBody } from "../read-body.js";
+import { sendJson } from "../respond.js";
+import type { RouteContext, Router } from "../router.js";
+import { startSse, writeSseEvent } from "../sse-writer.js";
+import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+
+const API_VERSIONS = new Set(["v1beta", "v1", "v1alpha"]);
+/** A bare model name means Gemini; `provider/model` picks any configured provider. */
+const DEFAULT_PROVIDER = "gemini";
+/** `models/{model}:{method}` where the model may span segments (`openai/gpt-4o-mini`, `openrouter/meta-llama/x`). */
+const MAX_MODEL_SEGMENTS = 3;
+
+/**
+ * The Google GenAI SDK drop-in surface (`httpOptions.baseUrl = <gateway>/genai`):
+ * `:generateContent`, `:streamGenerateContent`, `:embedContent`, `:batchEmbedContents`,
+ * answered in Gemini's shapes (errors too) from any configured provider.
+ */
+export function addGenAIRoutes(router: Router, options: InferenceOptions): void {
+  const handler = genaiHandler(options);
+  for (let count = 1; count <= MAX_MODEL_SEGMENTS; count++) {
+    const segments = Array.from({ length: count }, (_, i) => `{m${i}}`).join("/");
+    router.add("POST", `/genai/{version}/models/${segments}`, handler);
+  }
+}
+
+function genaiHandler(options: InferenceOptions) {
+  return async (ctx: RouteContext): Promise<void> => {
+    const segments = Object.keys(ctx.params).filter((k) => k.startsWith("m")).sort().map((k) => ctx.params[k]!);
+    const target = API_VERSIONS.has(ctx.params["version"] ?? "") ? parseGenaiModelPath(segments) : undefined;
+    if (!target) {
+      ctx.req.resume();
+      return sendGenaiError(ctx.res, gatewayError({ status: 404, message: `no route for POST ${ctx.req.url ?? ""}` }));
+    }
+    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    if (raw instanceof GatewayFailure) return sendGenaiError(ctx.res, raw.body);
+    let request: EngineRequest;
+    try {
+      request = engineRequestOf(ctx, target, raw);
+    } catch (err) {
+      if (err instanceof GatewayFailure) return sendGenaiError(ctx.res, err.body);
+      throw err;
+    }
+    const result = await executeRequest(options.engine, request);
+    if (result === undefined) return void ctx.res.destroy();
+    if (!("kind" in result)) return sendGenaiError(ctx.res, result);
+    if (result.kind === "json") {
+      const body = request.op === "embedding" ? canonicalToGenaiEmbeddings(result.body, target.method as GenaiEmbedMethod) : canonicalToGenaiResponse(result.body);
+      return sendJson(ctx.res, 200, body);
+    }
+    if (ctx.query.get("alt") === "sse") return renderSse(ctx.res, result);
+    return renderJsonArray(ctx.res, result);
+  };
+}
+
+function engineRequestOf(ctx: RouteContext, target: GenaiTarget, raw: unknown): EngineRequest {
+  const ref = parseModelString(target.model, DEFAULT_PROVIDER);
+  if (!ref) throw new GatewayFailure(gatewayError({ status: 400, message: `model '${target.model}' is not a model name`, param: "model" }));
+  let op: EngineRequest["op"];
+  let body: JsonObject;
+  switch (target.method) {
+    case "generateContent":
+    case "streamGenerateContent":
+      op = "chat";
+      body = genaiRequestToCanonical(raw, target.model, ref.provider);
+      // Gemini streams always end with usage; OpenAI-family upstreams send it only when asked.
+      if (target.method === "streamGenerateContent") Object.assign(body, { stream: true, stream_options: { include_usage: true } });
+      break;
+    case "embedContent":
+    case "batchEmbedContents":
+      op = "embedding";
+      body = genaiEmbeddingToCanonical(raw, target.method, target.model);
+      break;
+    default:
+      throw new GatewayFailure(gatewayError({ status: 404, message: `method ${target.method} is not supported on /genai` }));
+  }
+  const headers = readGatewayHeaders(ctx.req.headers);
+  const fallbacks = isRecord(raw) && Array.isArray(raw["fallbacks"]) ? raw["fallbacks"].filter((f): f is string => typeof f === "string") : [];
+  return {
+    op,
+    stream: target.method === "streamGenerateContent",
+    model: target.model,
+    defaultProvider: DEFAULT_PROVIDER,
+    body,
+    fallbacks,
+    sendBackRaw: headers.sendBackRaw,
+    signal: clientSignal(ctx.res),
+    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
+    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
+  };
+}
+
+/** `alt=sse`: one `data:` event per Gemini chunk; an error after the first byte is a `data: {error}` event. */
+async function renderSse(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+  const encoder = createGenaiStreamEncoder();
+  startSse(res);
+  let failed = false;
+  try {
+    for await (const item of result.items) {
+      if (res.destroyed) break;
+      if (item.kind === "error") {
+        failed = true;
+        await writeSseEvent(res, JSON.stringify(toGenaiError(item.error)));
+        break;
+      }
+      for (const chunk of encoder.encode(item.chunk.data)) await writeSseEvent(res, JSON.stringify(chunk));
+    }
+  } finally {
+    await result.items.return(undefined);
+  }
+  if (res.destroyed) return;
+  if (!failed) for (const chunk of encoder.finish()) await writeSseEvent(res, JSON.stringify(chunk));
+  res.end();
+}
+
+/** Without `alt=sse` Google answers a stream as one JSON array of chunks. */
+async function renderJsonArray(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+  const encoder = createGenaiStreamEncoder();
+  const chunks: unknown[] = [];
+  try {
+    for await (const item of result.items) {
+      if (item.kind === "error") return sendGenaiError(res, item.error);
+      chunks.push(...encoder.encode(item.chunk.data));
+    }
+  } finally {
+    await result.items.return(undefined);
+  }
+  sendJson(res, 200, [...chunks, ...encoder.finish()]);
+}
+
+function sendGenaiError(res: ServerResponse, err: BifrostError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, err.status_code, toGenaiError(err));
+}

@@ -1,0 +1,59 @@
+import type { ChatRequest } from "../../core/schema/chat.js";
+import { failure } from "../../core/schema/error.js";
+import type { Operation } from "../../core/schema/request-type.js";
+import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import { buildGeminiRequest } from "./build-gemini-request.js";
+import { decodeGeminiResponse } from "./decode-gemini-response.js";
+import { geminiStreamDecoder } from "./decode-gemini-stream.js";
+import { decodeGeminiEmbeddings, geminiEmbeddingRequest } from "./gemini-embeddings.js";
+import { decodeGeminiError } from "./gemini-error.js";
+import { decodeGeminiModelList } from "./gemini-models.js";
+import type { GeminiGenerateContentResponse } from "./gemini-types.js";
+
+const GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
+const API_VERSION = "v1beta";
+const LIST_PAGE_SIZE = 1000;
+
+const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "embedding", "list_models"]);
+
+/** The Gemini API (generativelanguage.googleapis.com), authenticated with an `x-goog-api-key`. */
+export const geminiAdapter: ProviderAdapter = {
+  name: "gemini",
+  supports: (op) => SUPPORTED.has(op),
+  buildRequest(call) {
+    const root = `${(call.settings.baseUrl ?? GEMINI_BASE_URL).replace(/\/+$/, "")}/${API_VERSION}`;
+    const headers: Record<string, string> = { ...call.settings.extraHeaders, "x-goog-api-key": call.key.value };
+    if (call.op === "list_models") return { method: "GET", url: `${root}/models?pageSize=${LIST_PAGE_SIZE}`, headers };
+    const model = geminiModelName(call.model);
+    headers["content-type"] = "application/json";
+    if (call.op === "embedding") {
+      const { method, body } = geminiEmbeddingRequest(bodyOf(call), model, call.settings.name);
+      return { method: "POST", url: `${root}/models/${model}:${method}`, headers, body: JSON.stringify(body) };
+    }
+    return geminiChatRequest(call, `${root}/models/${model}`, headers);
+  },
+  decodeResponse(op, native, call) {
+    if (op === "embedding") return decodeGeminiEmbeddings(native, call.model, call.body);
+    if (op === "list_models") return decodeGeminiModelList(native);
+    return decodeGeminiResponse(native as GeminiGenerateContentResponse, call.model);
+  },
+  streamDecoder: (_op, call) => geminiStreamDecoder(call.model),
+  decodeError: decodeGeminiError,
+};
+
+/** POST `<modelUrl>:generateContent`, or `:streamGenerateContent?alt=sse` for streams. */
+export function geminiChatRequest(call: ProviderCall, modelUrl: string, headers: Record<string, string>): UpstreamRequest {
+  const body = buildGeminiRequest(bodyOf(call) as ChatRequest, call.settings.name);
+  const method = call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
+  return { method: "POST", url: `${modelUrl}:${method}`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/** Callers may write the model as Google does (`models/gemini-2.5-flash`). */
+function geminiModelName(model: string): string {
+  return model.replace(/^models\//, "");
+}
+
+export function bodyOf(call: ProviderCall): Record<string, unknown> {
+  if (!call.body) throw failure({ status: 400, message: `${call.op} needs a request body` });
+  return call.body;
+}

@@ -1,0 +1,40 @@
+import type { ChatRequest } from "../../core/schema/chat.js";
+import { isRecord } from "../../core/schema/json.js";
+import type { AnthropicMessage } from "../anthropic/anthropic-types.js";
+import { fromAnthropicMessage } from "../anthropic/convert-from-anthropic-message.js";
+import { toAnthropicRequest } from "../anthropic/convert-to-anthropic-request.js";
+import { decodeAnthropicStream } from "../anthropic/decode-anthropic-stream.js";
+import type { ChunkDecoder, ProviderCall, UpstreamRequest } from "../types.js";
+
+/** The Messages API version Vertex's Anthropic publisher expects in the body. */
+const VERTEX_ANTHROPIC_VERSION = "vertex-2023-10-16";
+
+/** Claude models on Vertex are served by the Anthropic publisher, in Anthropic's own wire format. */
+export function isVertexAnthropicModel(model: string): boolean {
+  return model.startsWith("claude");
+}
+
+/**
+ * POST `…/publishers/anthropic/models/{model}:rawPredict` (`:streamRawPredict` for streams) with an
+ * Anthropic Messages body that names no model and carries `anthropic_version`.
+ */
+export function vertexAnthropicRequest(call: ProviderCall, locationUrl: string, model: string, headers: Record<string, string>): UpstreamRequest {
+  const { model: _named, ...messages } = toAnthropicRequest((call.body ?? {}) as ChatRequest, model, call.stream);
+  const body = { anthropic_version: VERTEX_ANTHROPIC_VERSION, ...messages };
+  const method = call.stream ? "streamRawPredict" : "rawPredict";
+  return {
+    method: "POST",
+    url: `${locationUrl}/publishers/anthropic/models/${model}:${method}`,
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+}
+
+export function decodeVertexAnthropicResponse(native: unknown): Record<string, unknown> {
+  if (!isRecord(native)) return { value: native };
+  return fromAnthropicMessage(native as unknown as AnthropicMessage, Math.floor(Date.now() / 1000));
+}
+
+export function vertexAnthropicStreamDecoder(): ChunkDecoder {
+  return decodeAnthropicStream();
+}
