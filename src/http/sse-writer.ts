@@ -1,5 +1,5 @@
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
+import { writeFrame } from "./write-frame.js";
 
 /** Starts an SSE response: no buffering by proxies, flushed headers. */
 export function startSse(res: ServerResponse): void {
@@ -12,8 +12,17 @@ export function startSse(res: ServerResponse): void {
   res.flushHeaders();
 }
 
-/** Writes one SSE event; waits for `drain` when the client reads slower than the provider writes. */
-export async function writeSseEvent(res: ServerResponse, data: string, event?: string): Promise<void> {
-  const frame = event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
-  if (!res.write(frame) && !res.destroyed) await once(res, "drain");
+/** One SSE event: `data` is written as is when a string, else as JSON. */
+export interface SseFrame {
+  event?: string;
+  data: unknown;
+}
+
+/** Writes one SSE event, respecting backpressure. */
+export function writeSseEvent(res: ServerResponse, data: string, event?: string): Promise<void> {
+  return writeFrame(res, event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
+}
+
+export function writeSseFrame(res: ServerResponse, frame: SseFrame): Promise<void> {
+  return writeSseEvent(res, typeof frame.data === "string" ? frame.data : JSON.stringify(frame.data), frame.event);
 }

@@ -7,12 +7,15 @@ import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../
 import { convertChatResponseToAnthropic } from "../../integrations/anthropic/convert-chat-response-to-anthropic.js";
 import { convertModelsToAnthropic } from "../../integrations/anthropic/convert-models-to-anthropic.js";
 import { createAnthropicStreamEncoder } from "../../integrations/anthropic/encode-anthropic-stream.js";
+import { clientSignal } from "../client-signal.js";
+import { engineRequestFor } from "../engine-request.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
-import { startSse, writeSseEvent } from "../sse-writer.js";
-import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+import { startSse, writeSseFrame, type SseFrame } from "../sse-writer.js";
+import { pipeEncodedStream } from "../stream-renderer.js";
+import { executeRequest, type InferenceOptions } from "./inference.js";
 
 const SURFACE_PROVIDER = "anthropic";
 
@@ -45,47 +48,29 @@ function messagesHandler(options: InferenceOptions) {
 }
 
 function engineRequest(ctx: RouteContext, native: AnthropicSurfaceRequest): EngineRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  const forward = { ...headers.forwardHeaders };
   const beta = ctx.req.headers["anthropic-beta"];
   // A real anthropic-beta header is meant for Anthropic only, not for another provider serving the call.
-  if (typeof beta === "string" && beta && parseModelString(native.model, SURFACE_PROVIDER)?.provider === SURFACE_PROVIDER) {
-    forward["anthropic-beta"] = beta;
-  }
-  return {
+  const forBeta = typeof beta === "string" && beta && parseModelString(native.model, SURFACE_PROVIDER)?.provider === SURFACE_PROVIDER;
+  return engineRequestFor(ctx, {
     op: "chat",
     stream: native.stream,
     model: native.model,
     defaultProvider: SURFACE_PROVIDER,
     body: native.body,
     fallbacks: native.fallbacks,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(Object.keys(forward).length ? { forwardHeaders: forward } : {}),
-  };
+    ...(forBeta ? { forwardHeaders: { "anthropic-beta": beta } } : {}),
+  });
 }
 
-async function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kind: "stream" }, model: string): Promise<void> {
+/** Anthropic's event sequence; a failure after the first byte is an `event: error`. */
+function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kind: "stream" }, model: string): Promise<void> {
   const encoder = createAnthropicStreamEncoder(model);
   startSse(res);
-  let failed = false;
-  try {
-    for await (const item of result.items) {
-      if (res.destroyed) break;
-      if (item.kind === "error") {
-        failed = true;
-        await writeSseEvent(res, JSON.stringify(anthropicErrorBody(item.error)), "error");
-        break;
-      }
-      for (const event of encoder.encode(item.chunk.data)) await writeSseEvent(res, JSON.stringify(event.data), event.event);
-    }
-  } finally {
-    await result.items.return(undefined);
-  }
-  if (res.destroyed) return;
-  if (!failed) for (const event of encoder.finish()) await writeSseEvent(res, JSON.stringify(event.data), event.event);
-  res.end();
+  return pipeEncodedStream<SseFrame>(res, result.items, {
+    encode: (chunk) => encoder.encode(chunk.data),
+    finish: () => encoder.finish(),
+    fail: (error) => [{ event: "error", data: anthropicErrorBody(error) }],
+  }, writeSseFrame);
 }
 
 /** `GET /anthropic/v1/models`: Anthropic's models when it is configured (bare ids), else every provider's. */

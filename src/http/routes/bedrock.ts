@@ -7,11 +7,13 @@ import { bedrockErrorResponse } from "../../integrations/bedrock/bedrock-error-r
 import { convertChatResponseToConverse } from "../../integrations/bedrock/convert-chat-response-to-converse.js";
 import { convertConverseRequestToChat } from "../../integrations/bedrock/convert-converse-request-to-chat.js";
 import { converseEventMessage, converseExceptionMessage, createConverseStreamEncoder } from "../../integrations/bedrock/encode-converse-stream.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { engineRequestFor } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
+import { pipeEncodedStream } from "../stream-renderer.js";
+import { writeFrame } from "../write-frame.js";
 import type { RouteContext, Router } from "../router.js";
-import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+import { executeRequest, type InferenceOptions } from "./inference.js";
 
 const SURFACE_PROVIDER = "bedrock";
 
@@ -53,56 +55,20 @@ function converseHandler(options: InferenceOptions, stream: boolean) {
 }
 
 function engineRequest(ctx: RouteContext, model: string, body: JsonObject, stream: boolean): EngineRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  return {
-    op: "chat",
-    stream,
-    model,
-    body,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-  };
+  return engineRequestFor(ctx, { op: "chat", stream, model, body });
 }
 
 /** ConverseStream answers with binary event-stream messages, each written as soon as it exists. */
-async function renderConverseStream(ctx: RouteContext, result: EngineResult & { kind: "stream" }): Promise<void> {
+function renderConverseStream(ctx: RouteContext, result: EngineResult & { kind: "stream" }): Promise<void> {
   const { res } = ctx;
   const encoder = createConverseStreamEncoder();
   res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": ctx.requestId });
   res.flushHeaders();
-  let failed = false;
-  try {
-    for await (const item of result.items) {
-      if (res.destroyed) break;
-      if (item.kind === "error") {
-        failed = true;
-        await writeMessage(res, converseExceptionMessage(item.error));
-        break;
-      }
-      for (const event of encoder.encode(item.chunk.data)) await writeMessage(res, converseEventMessage(event));
-    }
-  } finally {
-    await result.items.return(undefined);
-  }
-  if (res.destroyed) return;
-  if (!failed) for (const event of encoder.finish()) await writeMessage(res, converseEventMessage(event));
-  res.end();
-}
-
-/** Writes one message; under backpressure waits for `drain`, or for `close` when the client leaves. */
-async function writeMessage(res: ServerResponse, message: Buffer): Promise<void> {
-  if (res.write(message) || res.destroyed) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.once("drain", done);
-    res.once("close", done);
-  });
+  return pipeEncodedStream<Buffer>(res, result.items, {
+    encode: (chunk) => encoder.encode(chunk.data).map(converseEventMessage),
+    finish: () => encoder.finish().map(converseEventMessage),
+    fail: (error) => [converseExceptionMessage(error)],
+  }, writeFrame);
 }
 
 function sendBedrockError(res: ServerResponse, err: BifrostError): void {

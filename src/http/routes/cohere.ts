@@ -11,12 +11,13 @@ import { encodeCohereChatResponse } from "../../integrations/cohere/encode-coher
 import { createCohereStreamEncoder } from "../../integrations/cohere/encode-cohere-chat-stream.js";
 import { encodeCohereError } from "../../integrations/cohere/encode-cohere-error.js";
 import type { CohereStreamEvent } from "../../providers/cohere/cohere-types.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { engineRequestFor, fallbacksOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import { startSse, writeSseEvent } from "../sse-writer.js";
-import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+import { pipeEncodedStream } from "../stream-renderer.js";
+import { executeRequest, type InferenceOptions } from "./inference.js";
 
 const SURFACE_PROVIDER = "cohere";
 
@@ -66,50 +67,18 @@ function cohereHandler(op: Operation, options: InferenceOptions, convert: (raw: 
 }
 
 function engineRequest(ctx: RouteContext, op: Operation, model: string, call: SurfaceCall, raw: unknown): EngineRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  const fallbacks = isRecord(raw) && Array.isArray(raw["fallbacks"]) ? raw["fallbacks"].filter((f): f is string => typeof f === "string") : [];
-  return {
-    op,
-    stream: call.stream,
-    model,
-    defaultProvider: SURFACE_PROVIDER,
-    body: call.body,
-    fallbacks,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-  };
+  return engineRequestFor(ctx, { op, stream: call.stream, model, defaultProvider: SURFACE_PROVIDER, body: call.body, fallbacks: fallbacksOf(raw) });
 }
 
 /** Cohere's stream: `event: <type>` + `data: <json>` per event, no `[DONE]`; a late failure ends in `message-end` with `error`. */
-async function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const encoder = createCohereStreamEncoder();
-  let failed = false;
-  try {
-    for await (const item of result.items) {
-      if (res.destroyed) break;
-      if (item.kind === "error") {
-        failed = true;
-        if (!res.headersSent) return sendCohereError(res, item.error);
-        await writeEvents(res, encoder.fail(item.error.error.message));
-        break;
-      }
-      const events = encoder.push(item.chunk.data);
-      if (!res.headersSent) startSse(res);
-      await writeEvents(res, events);
-    }
-  } finally {
-    await result.items.return(undefined);
-  }
-  if (res.destroyed) return;
-  if (!res.headersSent) startSse(res);
-  if (!failed) await writeEvents(res, encoder.end());
-  res.end();
-}
-
-async function writeEvents(res: ServerResponse, events: readonly CohereStreamEvent[]): Promise<void> {
-  for (const event of events) await writeSseEvent(res, JSON.stringify(event), event.type);
+  startSse(res);
+  return pipeEncodedStream<CohereStreamEvent>(res, result.items, {
+    encode: (chunk) => encoder.push(chunk.data),
+    finish: () => encoder.end(),
+    fail: (error) => encoder.fail(error.error.message),
+  }, (r, event) => writeSseEvent(r, JSON.stringify(event), event.type));
 }
 
 function sendCohereError(res: ServerResponse, err: BifrostError): void {

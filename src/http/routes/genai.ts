@@ -2,19 +2,20 @@ import type { ServerResponse } from "node:http";
 import type { EngineRequest, EngineResult } from "../../core/engine.js";
 import { parseModelString } from "../../core/routing/model-string.js";
 import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { JsonObject } from "../../core/schema/json.js";
 import { canonicalToGenaiEmbeddings, genaiEmbeddingToCanonical, type GenaiEmbedMethod } from "../../integrations/genai/convert-genai-embeddings.js";
 import { genaiRequestToCanonical } from "../../integrations/genai/convert-genai-request.js";
 import { canonicalToGenaiResponse } from "../../integrations/genai/convert-canonical-to-genai-response.js";
 import { toGenaiError } from "../../integrations/genai/genai-error.js";
 import { parseGenaiModelPath, type GenaiTarget } from "../../integrations/genai/genai-model-path.js";
 import { createGenaiStreamEncoder } from "../../integrations/genai/genai-stream-encoder.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { engineRequestFor, fallbacksOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import { startSse, writeSseEvent } from "../sse-writer.js";
-import { clientSignal, executeRequest, type InferenceOptions } from "./inference.js";
+import { pipeEncodedStream } from "../stream-renderer.js";
+import { executeRequest, type InferenceOptions } from "./inference.js";
 
 const API_VERSIONS = new Set(["v1beta", "v1", "v1alpha"]);
 /** A bare model name means Gemini; `provider/model` picks any configured provider. */
@@ -85,43 +86,25 @@ function engineRequestOf(ctx: RouteContext, target: GenaiTarget, raw: unknown): 
     default:
       throw new GatewayFailure(gatewayError({ status: 404, message: `method ${target.method} is not supported on /genai` }));
   }
-  const headers = readGatewayHeaders(ctx.req.headers);
-  const fallbacks = isRecord(raw) && Array.isArray(raw["fallbacks"]) ? raw["fallbacks"].filter((f): f is string => typeof f === "string") : [];
-  return {
+  return engineRequestFor(ctx, {
     op,
     stream: target.method === "streamGenerateContent",
     model: target.model,
     defaultProvider: DEFAULT_PROVIDER,
     body,
-    fallbacks,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-  };
+    fallbacks: fallbacksOf(raw),
+  });
 }
 
 /** `alt=sse`: one `data:` event per Gemini chunk; an error after the first byte is a `data: {error}` event. */
-async function renderSse(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+function renderSse(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const encoder = createGenaiStreamEncoder();
   startSse(res);
-  let failed = false;
-  try {
-    for await (const item of result.items) {
-      if (res.destroyed) break;
-      if (item.kind === "error") {
-        failed = true;
-        await writeSseEvent(res, JSON.stringify(toGenaiError(item.error)));
-        break;
-      }
-      for (const chunk of encoder.encode(item.chunk.data)) await writeSseEvent(res, JSON.stringify(chunk));
-    }
-  } finally {
-    await result.items.return(undefined);
-  }
-  if (res.destroyed) return;
-  if (!failed) for (const chunk of encoder.finish()) await writeSseEvent(res, JSON.stringify(chunk));
-  res.end();
+  return pipeEncodedStream<unknown>(res, result.items, {
+    encode: (chunk) => encoder.encode(chunk.data),
+    finish: () => encoder.finish(),
+    fail: (error) => [toGenaiError(error)],
+  }, (r, chunk) => writeSseEvent(r, JSON.stringify(chunk)));
 }
 
 /** Without `alt=sse` Google answers a stream as one JSON array of chunks. */
