@@ -1,10 +1,14 @@
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { DEFAULTS } from "./config/defaults.js";
 import { loadConfig, buildConfig, type StartOptions } from "./config/load.js";
 import type { GatewayConfig } from "./config/types.js";
+import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { openSqliteDatabase } from "./stores/sqlite/database.js";
+import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 
 export interface RunningGateway {
   url: string;
@@ -19,16 +23,36 @@ export interface GatewayOptions extends StartOptions {
   logger?: Logger;
 }
 
-/** Loads config, starts the engine and the HTTP server; resolves once listening. */
+/** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const config = options.configObject === undefined ? loadConfig(options) : buildConfig(options, options.configObject);
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   const engine = new Engine(config);
-  const server = createGatewayServer({ engine, logger, maxBodyBytes: config.client.maxRequestBodyBytes });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
+  const jobStore = new SqliteJobStore(await openSqliteDatabase(config.appDir));
+  const asyncJobs = new AsyncJobRunner({
+    store: jobStore,
+    engine,
+    concurrency: config.client.asyncJobConcurrency,
+    defaultResultTtlSeconds: config.client.asyncJobResultTtlSeconds,
+    sweepIntervalMs: DEFAULTS.asyncJobSweepIntervalMs,
+    logger,
   });
+  const closeJobsAndEngine = async (): Promise<void> => {
+    await asyncJobs.close();
+    await engine.close();
+    await jobStore.close();
+  };
+  const server = createGatewayServer({ engine, logger, maxBodyBytes: config.client.maxRequestBodyBytes, asyncJobs });
+  try {
+    await asyncJobs.start();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await closeJobsAndEngine();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, providers: engine.providerNames, appDir: config.appDir }, "iris listening");
@@ -39,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.close();
+      await closeJobsAndEngine();
     },
   };
 }

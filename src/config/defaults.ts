@@ -19,6 +19,9 @@ export const DEFAULTS = {
   bedrockRegion: "us-east-1",
   anthropicVersion: "2023-06-01",
   upstreamConnectionsPerOrigin: 256,
+  asyncJobResultTtlSeconds: 3_600,
+  asyncJobConcurrency: 8,
+  asyncJobSweepIntervalMs: 60_000,
 } as const;
 
 export type LogStyle = "json" | "pretty";

@@ -69,6 +69,8 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     client: {
       dropExcessRequests: file.client?.drop_excess_requests ?? DEFAULTS.dropExcessRequests,
       maxRequestBodyBytes: Math.floor((file.client?.max_request_body_size_mb ?? DEFAULTS.maxRequestBodySizeMb) * 1024 * 1024),
+      asyncJobResultTtlSeconds: file.client?.async_job_result_ttl ?? DEFAULTS.asyncJobResultTtlSeconds,
+      asyncJobConcurrency: file.client?.async_job_concurrency ?? DEFAULTS.asyncJobConcurrency,
     },
     providers,
   };

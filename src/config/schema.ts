@@ -97,6 +97,8 @@ export const clientSchema = z
   .object({
     drop_excess_requests: z.boolean().optional(),
     max_request_body_size_mb: z.number().positive().optional(),
+    async_job_result_ttl: z.number().int("must be a whole number of seconds").nonnegative().optional(),
+    async_job_concurrency: z.number().int().positive().optional(),
   })
   .passthrough();
 

@@ -57,6 +57,10 @@ export interface ProviderSettings {
 export interface ClientSettings {
   dropExcessRequests: boolean;
   maxRequestBodyBytes: number;
+  /** How long a finished async job's result is kept (`client.async_job_result_ttl`, seconds). */
+  asyncJobResultTtlSeconds: number;
+  /** How many async jobs run at once (`client.async_job_concurrency`). */
+  asyncJobConcurrency: number;
 }
 
 export interface GatewayConfig {

@@ -1,7 +1,9 @@
+import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
-import { adapterFor } from "../providers/registry.js";
-import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../providers/types.js";
+import { adapterFor, lacksResource } from "../providers/registry.js";
+import type { ProviderAdapter, ProviderCall, UploadedFile, UpstreamRequest } from "../providers/types.js";
+import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
 import { selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
@@ -17,6 +19,7 @@ import {
 import type { ExtraFields } from "./schema/extra-fields.js";
 import { isRecord, type JsonObject } from "./schema/json.js";
 import { requestTypeOf, type Operation, type RequestType } from "./schema/request-type.js";
+import { isResourceOperation, resourceFamilyOf } from "./schema/resource-operation.js";
 import { decodeSseStream } from "./stream.js";
 import { networkFailure, UpstreamClient, UpstreamTimeout } from "./upstream.js";
 
@@ -32,6 +35,10 @@ export interface EngineRequest {
   provider?: string;
   body?: JsonObject;
   resourceId?: string;
+  /** A container file inside the container `resourceId`. */
+  childId?: string;
+  /** The file of a multipart upload. */
+  upload?: UploadedFile;
   query?: URLSearchParams;
   fallbacks?: readonly string[];
   /** `x-bf-api-key`. */
@@ -55,13 +62,25 @@ export type EngineResult =
   | { kind: "json"; body: JsonObject }
   | { kind: "stream"; requestType: RequestType; items: AsyncGenerator<StreamItem> };
 
+/** The upstream bytes of a file's content, passed on as they arrive, with the headers that describe them. */
+export interface BytesResult {
+  kind: "bytes";
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+/** What a file, batch or container operation answers: JSON, or the bytes of a file's content. */
+export type ResourceResult = { kind: "json"; body: JsonObject } | BytesResult;
+
 interface ProviderEntry {
   settings: ProviderSettings;
   adapter: ProviderAdapter;
   limiter: ConcurrencyLimiter;
 }
 
-type AttemptOutcome = { ok: true; result: EngineResult } | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
+type AttemptOutcome =
+  | { ok: true; result: EngineResult | BytesResult }
+  | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
 
 /**
  * The engine runs one request: resolve model → pick key → call (with retries) → fallbacks → result.
@@ -85,11 +104,32 @@ export class Engine {
     return [...this.providers.keys()];
   }
 
+  /** Whether a configured provider serves an operation (token counting falls back to a local count when not). */
+  supports(provider: string, op: Operation): boolean {
+    return this.providers.get(provider)?.adapter.supports(op) ?? false;
+  }
+
   close(): Promise<void> {
     return this.upstream.close();
   }
 
   async execute(req: EngineRequest): Promise<EngineResult> {
+    const result = await this.run(req);
+    if (result.kind === "bytes") {
+      result.body.destroy();
+      throw new Error(`${req.op} answers with bytes; run it with executeResource`);
+    }
+    return result;
+  }
+
+  /** Files, batches, containers and container files (never streamed as SSE). */
+  async executeResource(req: EngineRequest): Promise<ResourceResult> {
+    const result = await this.run({ ...req, stream: false });
+    if (result.kind === "stream") throw new Error(`${req.op} answered with an event stream`);
+    return result;
+  }
+
+  private async run(req: EngineRequest): Promise<EngineResult | BytesResult> {
     const started = performance.now();
     const requestType = requestTypeOf(req.op, req.stream);
     const targets = this.targetsOf(req, requestType);
@@ -134,15 +174,18 @@ export class Engine {
     const extra: ErrorExtraFields = { provider: target.provider, request_type: requestType };
     if (target.model) extra.model_requested = target.model;
     const entry = this.providers.get(target.provider);
+    const resource = isResourceOperation(req.op) ? resourceFamilyOf(req.op) : undefined;
+    const unsupported = `provider '${target.provider}' does not support ${resource ?? requestType}`;
     if (!entry) {
+      if (resource && lacksResource(target.provider, req.op)) return refused({ status: 400, message: unsupported, param: "provider", extra });
       const known = this.providerNames;
       const message = known.length
         ? `provider '${target.provider}' is not configured; configured providers: ${known.join(", ")}`
         : `provider '${target.provider}' is not configured, and no provider is (set OPENAI_API_KEY or write config.json in the app dir)`;
-      return refused({ status: 400, message, param: "model", extra });
+      return refused({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra });
     }
     if (!entry.adapter.supports(req.op)) {
-      return refused({ status: 400, message: `provider '${target.provider}' does not support ${requestType}`, extra });
+      return refused({ status: 400, message: unsupported, ...(resource ? { param: "provider" } : {}), extra });
     }
     const { settings } = entry;
     const excluded = new Set<string>();
@@ -179,6 +222,8 @@ export class Engine {
       stream: req.stream,
       ...(req.body ? { body: req.body } : {}),
       ...(req.resourceId ? { resourceId: req.resourceId } : {}),
+      ...(req.childId ? { childId: req.childId } : {}),
+      ...(req.upload ? { upload: req.upload } : {}),
       ...(req.query ? { query: req.query } : {}),
     };
     let upstreamReq: UpstreamRequest;
@@ -209,40 +254,61 @@ export class Engine {
     };
     const deployment = adapter.deploymentFor?.(target.model, key);
     if (deployment && deployment !== target.model) fields.model_deployment = deployment;
-    if (settings.sendBackRawRequest || req.sendBackRaw === true) fields.raw_request = upstreamReq.body === undefined ? null : JSON.parse(upstreamReq.body);
+    if (settings.sendBackRawRequest || req.sendBackRaw === true) fields.raw_request = typeof upstreamReq.body === "string" ? parseOrText(upstreamReq.body) : null;
     const context: CallContext = { adapter, call, upstreamReq, started, extra, fields, wantsRaw, settings, clientSignal: req.signal };
     if (req.stream) return this.openStream(context, release);
+    let outcome: AttemptOutcome | undefined;
     try {
-      return await this.callJson(context);
+      outcome = await this.callJson(context);
+      // A streamed upload body has been consumed: it cannot be sent again.
+      return outcome.ok || upstreamReq.streamBody === undefined ? outcome : { ...outcome, retryable: false };
     } finally {
-      release();
+      // A download keeps its concurrency slot until its bytes have been passed on.
+      if (outcome?.ok && outcome.result.kind === "bytes") outcome.result.body.once("close", release);
+      else release();
     }
   }
 
+  /** One non-stream call: one upstream request, or several when the provider chains them (`next`). */
   private async callJson(ctx: CallContext): Promise<AttemptOutcome> {
     const controller = linkedController(ctx.clientSignal);
     const timer = setTimeout(() => controller.abort(new UpstreamTimeout(ctx.settings.timeoutMs)), ctx.settings.timeoutMs);
     try {
-      const res = await this.upstream.send(ctx.upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs: ctx.settings.timeoutMs });
-      if (!res.ok) return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
-      let text: string;
-      try {
-        text = await res.body.text();
-      } catch (err) {
-        const net = networkFailure(err, new URL(ctx.upstreamReq.url).origin, controller.signal);
-        return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
+      for (let upstreamReq = ctx.upstreamReq; ; ) {
+        const bytes = upstreamReq.expect === "bytes";
+        const idleMs = bytes ? ctx.settings.streamIdleTimeoutMs : ctx.settings.timeoutMs;
+        const res = await this.upstream.send(upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs });
+        if (!res.ok) return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
+        if (bytes && res.status < 400) return { ok: true, result: { kind: "bytes", headers: passedOnHeaders(res.headers), body: res.body } };
+        if (upstreamReq.expect === "jsonl" && res.status < 400) return jsonLinesOutcome(ctx, res.body, upstreamReq.url, controller.signal);
+        let text: string;
+        try {
+          text = await res.body.text();
+        } catch (err) {
+          const net = networkFailure(err, new URL(upstreamReq.url).origin, controller.signal);
+          return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
+        }
+        if (res.status >= 400) return this.upstreamFailure(ctx, res.status, text);
+        let native: unknown;
+        try {
+          native = text.length ? JSON.parse(text) : {};
+        } catch {
+          return refused({ status: 502, message: `provider '${ctx.settings.name}' answered with a body that is not JSON: ${text.slice(0, 200)}`, extra: ctx.extra });
+        }
+        const next = upstreamReq.next?.({ headers: res.headers, body: native });
+        if (next) {
+          upstreamReq = next;
+          continue;
+        }
+        const raw = ctx.wantsRaw ? JSON.parse(text) : undefined;
+        const body = ctx.adapter.decodeResponse(ctx.call.op, native, ctx.call);
+        body["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(ctx.wantsRaw ? { raw_response: raw } : {}) };
+        return { ok: true, result: { kind: "json", body } };
       }
-      if (res.status >= 400) return this.upstreamFailure(ctx, res.status, text);
-      let native: unknown;
-      try {
-        native = text.length ? JSON.parse(text) : {};
-      } catch {
-        return refused({ status: 502, message: `provider '${ctx.settings.name}' answered with a body that is not JSON: ${text.slice(0, 200)}`, extra: ctx.extra });
-      }
-      const raw = ctx.wantsRaw ? JSON.parse(text) : undefined;
-      const body = ctx.adapter.decodeResponse(ctx.call.op, native, ctx.call);
-      body["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(ctx.wantsRaw ? { raw_response: raw } : {}) };
-      return { ok: true, result: { kind: "json", body } };
+    } catch (err) {
+      // A provider refusing a step of a chained operation (e.g. a batch with no results yet).
+      if (err instanceof GatewayFailure) return refused({ ...detailsOf(err.body), extra: ctx.extra });
+      throw err;
     } finally {
       clearTimeout(timer);
     }
@@ -358,6 +424,20 @@ async function* streamItems(
   }
 }
 
+/** A JSONL answer read line by line and decoded; lines that are not JSON go to `extra_fields.parse_errors`. */
+async function jsonLinesOutcome(ctx: CallContext, body: AsyncIterable<Uint8Array>, url: string, signal: AbortSignal): Promise<AttemptOutcome> {
+  let read: JsonLines;
+  try {
+    read = await readJsonLines(body);
+  } catch (err) {
+    const net = networkFailure(err, new URL(url).origin, signal);
+    return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
+  }
+  const decoded = ctx.adapter.decodeResponse(ctx.call.op, read.lines, ctx.call);
+  decoded["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(read.parseErrors.length ? { parse_errors: read.parseErrors } : {}) };
+  return { ok: true, result: { kind: "json", body: decoded } };
+}
+
 function linkedController(clientSignal: AbortSignal): AbortController {
   const controller = new AbortController();
   if (clientSignal.aborted) controller.abort(clientSignal.reason);
@@ -380,6 +460,18 @@ function failed(details: ErrorDetails, retryable: boolean, clientAborted: boolea
 
 function detailsOf(err: BifrostError): ErrorDetails {
   return { status: err.status_code, message: err.error.message, type: err.error.type, code: err.error.code, param: err.error.param };
+}
+
+/** Upstream headers a download keeps: what the bytes are, how many, and under which file name. */
+const PASSED_ON_HEADERS = ["content-type", "content-length", "content-disposition"] as const;
+
+function passedOnHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = { "content-type": "application/octet-stream" };
+  for (const name of PASSED_ON_HEADERS) {
+    const value = headers[name];
+    if (typeof value === "string") out[name] = value;
+  }
+  return out;
 }
 
 function parseOrText(text: string): unknown {

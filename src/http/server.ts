@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { AsyncJobRunner } from "../core/async-jobs/async-job-runner.js";
 import type { Engine } from "../core/engine.js";
 import { gatewayError } from "../core/schema/error.js";
 import { sendError } from "./respond.js";
 import { Router } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
+import { addAnthropicBatchRoutes } from "./routes/anthropic-batches.js";
+import { addAsyncRoutes } from "./routes/async.js";
 import { addBedrockRoutes } from "./routes/bedrock.js";
 import { addCohereRoutes } from "./routes/cohere.js";
+import { addCountTokensRoutes } from "./routes/count-tokens.js";
 import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
@@ -17,15 +21,19 @@ export interface ServerDeps {
   engine: Engine;
   logger: Logger;
   maxBodyBytes: number;
+  asyncJobs: AsyncJobRunner;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
   const router = new Router();
-  const options = { engine: deps.engine, maxBodyBytes: deps.maxBodyBytes };
+  const options = { engine: deps.engine, maxBodyBytes: deps.maxBodyBytes, asyncJobs: deps.asyncJobs };
   addHealthRoutes(router);
   addUnifiedRoutes(router, options);
+  addAsyncRoutes(router, options);
   addOpenAIRoutes(router, options);
   addAnthropicRoutes(router, options);
+  addAnthropicBatchRoutes(router, options);
+  addCountTokensRoutes(router, options);
   addCohereRoutes(router, options);
   addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);

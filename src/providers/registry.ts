@@ -1,4 +1,5 @@
 import type { ProviderSettings } from "../config/types.js";
+import type { Operation } from "../core/schema/request-type.js";
 import { anthropicAdapter } from "./anthropic/adapter.js";
 import { azureAdapter } from "./azure/adapter.js";
 import { bedrockAdapter } from "./bedrock/adapter.js";
@@ -7,6 +8,7 @@ import { geminiAdapter } from "./gemini/gemini-adapter.js";
 import { vertexAdapter } from "./gemini/vertex-adapter.js";
 import { createOpenAICompatibleAdapter } from "./openai/adapter.js";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./openai/compatible-providers.js";
+import { providerServesResource, withResources } from "./resource-adapters.js";
 import type { ProviderAdapter } from "./types.js";
 
 /** Providers with a wire format of their own (one folder each). */
@@ -20,10 +22,15 @@ const builtInAdapters = new Map<string, ProviderAdapter>([
 /** Provider names Iris knows without a custom_provider_config. */
 export const BUILT_IN_PROVIDERS: readonly string[] = [...builtInAdapters.keys()];
 
-/** The adapter for a configured provider: a built-in one, or the OpenAI wire for custom providers. */
+/** A provider Iris knows that has no API for this file, batch or container operation (containers on groq). */
+export function lacksResource(provider: string, op: Operation): boolean {
+  return builtInAdapters.has(provider) && !providerServesResource(provider, op);
+}
+
+/** The adapter for a configured provider: a built-in one, or the OpenAI wire for custom providers; files, batches and containers where the provider has them. */
 export function adapterFor(settings: ProviderSettings): ProviderAdapter {
   const builtIn = builtInAdapters.get(settings.name);
-  if (builtIn) return builtIn;
+  if (builtIn) return withResources(builtIn);
   const family = openAICompatibleRow(settings.family);
-  return createOpenAICompatibleAdapter({ name: settings.name, pathPrefix: "/v1", ...(family?.quirks ? { quirks: family.quirks } : {}) });
+  return withResources(createOpenAICompatibleAdapter({ name: settings.name, pathPrefix: "/v1", ...(family?.quirks ? { quirks: family.quirks } : {}) }));
 }

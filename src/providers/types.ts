@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { KeySettings, ProviderSettings } from "../config/types.js";
 import type { ErrorDetails } from "../core/schema/error.js";
 import type { Operation } from "../core/schema/request-type.js";
@@ -10,6 +11,29 @@ export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** A streamed body (file uploads), sent instead of `body`; a stream cannot be replayed, so it is never retried. */
+  streamBody?: Readable;
+  /**
+   * How a 2xx answer is read: `json` (default) is decoded by the provider; `jsonl` is read line by line
+   * (unparseable lines become `extra_fields.parse_errors`); `bytes` is passed to the caller as it arrives.
+   */
+  expect?: "json" | "jsonl" | "bytes";
+  /** Multi-step operations: the next request, built from this one's 2xx JSON answer; undefined when that answer is the result. */
+  next?(answer: UpstreamAnswer): UpstreamRequest | undefined;
+}
+
+/** A 2xx JSON answer handed to `UpstreamRequest.next`. */
+export interface UpstreamAnswer {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** A multipart upload the gateway has received (spooled to a temporary file, never held in memory). */
+export interface UploadedFile {
+  path: string;
+  filename: string;
+  contentType: string;
+  bytes: number;
 }
 
 /** Everything a provider needs to build one upstream call. */
@@ -23,7 +47,11 @@ export interface ProviderCall {
   body?: Record<string, unknown>;
   /** Resource id for retrieve/delete/cancel/input_items. */
   resourceId?: string;
+  /** Second-level resource id (a container file inside a container). */
+  childId?: string;
   query?: URLSearchParams;
+  /** The uploaded file of a multipart request (files, container files). */
+  upload?: UploadedFile;
   stream: boolean;
 }
 
@@ -61,4 +89,12 @@ export interface ProviderAdapter {
   authorize?(req: UpstreamRequest, call: ProviderCall): Promise<UpstreamRequest>;
   /** Framing of streamed responses; defaults to SSE. Bedrock uses AWS event-stream. */
   streamFraming?: StreamFraming;
+}
+
+/** Files, batches and containers of one provider; the registry composes them onto its adapter. */
+export interface ResourceAdapter {
+  supports(op: Operation): boolean;
+  buildRequest(call: ProviderCall): UpstreamRequest;
+  /** Native answer (a JSON value, or the parsed lines of a `jsonl` answer) → canonical body. */
+  decodeResponse(op: Operation, native: unknown, call: ProviderCall): Record<string, unknown>;
 }

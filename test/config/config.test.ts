@@ -126,12 +126,17 @@ describe('buildConfig', () => {
     expect(config.client).toEqual({
       dropExcessRequests: DEFAULTS.dropExcessRequests,
       maxRequestBodyBytes: DEFAULTS.maxRequestBodySizeMb * 1024 * 1024,
+      asyncJobResultTtlSeconds: DEFAULTS.asyncJobResultTtlSeconds,
+      asyncJobConcurrency: DEFAULTS.asyncJobConcurrency,
     });
   });
 
   it('reads client settings', () => {
-    const config = build({ ...openai(), client: { drop_excess_requests: true, max_request_body_size_mb: 0.5 } });
-    expect(config.client).toEqual({ dropExcessRequests: true, maxRequestBodyBytes: 512 * 1024 });
+    const config = build({
+      ...openai(),
+      client: { drop_excess_requests: true, max_request_body_size_mb: 0.5, async_job_result_ttl: 60, async_job_concurrency: 2 },
+    });
+    expect(config.client).toEqual({ dropExcessRequests: true, maxRequestBodyBytes: 512 * 1024, asyncJobResultTtlSeconds: 60, asyncJobConcurrency: 2 });
   });
 
   it('loads a Bifrost config with sections Iris does not read yet', () => {

@@ -11,4 +11,11 @@ export interface ExtraFields {
   raw_request?: unknown;
   raw_response?: unknown;
   dropped_params?: string[];
+  /** Lines of a JSONL answer (batch results) that were not JSON, with their 1-based line numbers. */
+  parse_errors?: JsonLineError[];
+}
+
+export interface JsonLineError {
+  line: number;
+  message: string;
 }

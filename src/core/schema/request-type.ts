@@ -1,3 +1,5 @@
+import type { ResourceOperation } from "./resource-operation.js";
+
 /** Bifrost's request_type values, as they appear in extra_fields. */
 export type RequestType =
   | "list_models"
@@ -12,7 +14,9 @@ export type RequestType =
   | "responses_cancel"
   | "responses_input_items"
   | "embedding"
-  | "rerank";
+  | "rerank"
+  | "count_tokens"
+  | ResourceOperation;
 
 /** Operations the engine knows how to run against a provider. */
 export type Operation =
@@ -25,7 +29,9 @@ export type Operation =
   | "responses_cancel"
   | "responses_input_items"
   | "list_models"
-  | "rerank";
+  | "rerank"
+  | "count_tokens"
+  | ResourceOperation;
 
 export function requestTypeOf(op: Operation, stream: boolean): RequestType {
   switch (op) {

@@ -15,6 +15,7 @@ import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import { startSse, writeSseEvent } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
+import { countGenaiTokens } from "./count-tokens.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
 
 const API_VERSIONS = new Set(["v1beta", "v1", "v1alpha"]);
@@ -44,6 +45,7 @@ function genaiHandler(options: InferenceOptions) {
       ctx.req.resume();
       return sendGenaiError(ctx.res, gatewayError({ status: 404, message: `no route for POST ${ctx.req.url ?? ""}` }));
     }
+    if (target.method === "countTokens") return countGenaiTokens(ctx, target.model, options);
     const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
     if (raw instanceof GatewayFailure) return sendGenaiError(ctx.res, raw.body);
     let request: EngineRequest;

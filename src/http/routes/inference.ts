@@ -1,9 +1,11 @@
 import type { ServerResponse } from "node:http";
+import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
 import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
 import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
 import { isRecord } from "../../core/schema/json.js";
 import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
 import { validateBody } from "../../core/schema/validate.js";
+import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError, sendJson } from "../respond.js";
@@ -13,6 +15,7 @@ import { startSse, writeSseEvent } from "../sse-writer.js";
 export interface InferenceOptions {
   engine: Engine;
   maxBodyBytes: number;
+  asyncJobs: AsyncJobRunner;
 }
 
 export interface SurfaceOptions {
@@ -20,11 +23,15 @@ export interface SurfaceOptions {
   defaultProvider?: string;
   /** Forces the model (Azure deployment paths carry it in the URL). */
   modelFromPath?: (ctx: RouteContext) => string;
+  /** `/v1/async/*`: the request is stored as a job instead of run. */
+  asyncRoute?: boolean;
 }
 
 /** POST handlers for OpenAI-shaped inference: parse → validate → engine → render (JSON or SSE). */
 export function inferenceHandler(op: Operation, options: InferenceOptions, surface: SurfaceOptions = {}) {
   return async (ctx: RouteContext): Promise<void> => {
+    const asyncIntent = asyncIntentOf(op, ctx.req.headers, surface.asyncRoute === true);
+    if (asyncIntent && asyncIntent.kind !== "submit") return answerAsyncPoll(ctx, options.asyncJobs, op, asyncIntent);
     const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
     if (raw instanceof GatewayFailure) return sendError(ctx.res, raw.body);
     const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
@@ -51,6 +58,7 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
       ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
       ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
     };
+    if (asyncIntent) return submitAsyncJob(ctx, options.asyncJobs, asyncIntent.style, request);
     await runAndRender(ctx.res, options.engine, request);
   };
 }

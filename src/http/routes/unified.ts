@@ -1,4 +1,7 @@
 import type { Router } from "../router.js";
+import { addBatchRoutes } from "./batches.js";
+import { addContainerRoutes } from "./containers.js";
+import { addFileRoutes } from "./files.js";
 import { inferenceHandler, type InferenceOptions } from "./inference.js";
 import { listModelsHandler, responseResourceHandler } from "./resources.js";
 
@@ -25,4 +28,7 @@ export function addOpenAIShapedRoutes(
   router.add("POST", `${prefix}/responses/{id}/cancel`, responseResourceHandler("responses_cancel", engine));
   router.add("GET", `${prefix}/responses/{id}/input_items`, responseResourceHandler("responses_input_items", engine));
   router.add("GET", `${prefix}/models`, listModelsHandler(engine));
+  addFileRoutes(router, prefix, options);
+  addBatchRoutes(router, prefix, options);
+  addContainerRoutes(router, prefix, options);
 }

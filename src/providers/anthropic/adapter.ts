@@ -8,13 +8,14 @@ import type { AnthropicMessage } from "./anthropic-types.js";
 import { fromAnthropicMessage } from "./convert-from-anthropic-message.js";
 import { fromAnthropicModelList } from "./convert-from-anthropic-models.js";
 import { toAnthropicRequest } from "./convert-to-anthropic-request.js";
+import { anthropicCountTokensRequest, fromAnthropicTokenCount } from "./count-tokens.js";
 import { decodeAnthropicStream } from "./decode-anthropic-stream.js";
 
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
 /** Anthropic's page size ceiling for `GET /v1/models`. */
 const MODEL_PAGE_SIZE = 1000;
 
-const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "list_models"]);
+const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "list_models", "count_tokens"]);
 
 /**
  * Anthropic Messages API: `x-api-key` + `anthropic-version` headers, `/v1/messages` for chat (JSON
@@ -31,10 +32,12 @@ export const anthropicAdapter: ProviderAdapter = {
       "x-api-key": call.key.value,
     };
     if (call.op === "list_models") return { method: "GET", url: `${base}/v1/models?limit=${MODEL_PAGE_SIZE}`, headers };
+    if (call.op === "count_tokens") return anthropicCountTokensRequest(call, base, headers);
     return messagesRequest(call, base, headers);
   },
   decodeResponse(op, native) {
     if (op === "list_models") return fromAnthropicModelList(native);
+    if (op === "count_tokens") return fromAnthropicTokenCount(native);
     if (!isRecord(native)) return { value: native };
     return fromAnthropicMessage(native as unknown as AnthropicMessage, Math.floor(Date.now() / 1000));
   },

@@ -3,6 +3,7 @@ import { failure } from "../../core/schema/error.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
+import { fromGeminiTokenCount, geminiCountTokensRequest } from "./count-tokens.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";
 import { geminiStreamDecoder } from "./decode-gemini-stream.js";
 import { decodeGeminiEmbeddings, geminiEmbeddingRequest } from "./gemini-embeddings.js";
@@ -14,7 +15,7 @@ const GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 const API_VERSION = "v1beta";
 const LIST_PAGE_SIZE = 1000;
 
-const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "embedding", "list_models"]);
+const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "embedding", "list_models", "count_tokens"]);
 
 /** The Gemini API (generativelanguage.googleapis.com), authenticated with an `x-goog-api-key`. */
 export const geminiAdapter: ProviderAdapter = {
@@ -26,6 +27,7 @@ export const geminiAdapter: ProviderAdapter = {
     if (call.op === "list_models") return { method: "GET", url: `${root}/models?pageSize=${LIST_PAGE_SIZE}`, headers };
     const model = geminiModelName(call.model);
     headers["content-type"] = "application/json";
+    if (call.op === "count_tokens") return geminiCountTokensRequest(call, `${root}/models/${model}`, model, headers);
     if (call.op === "embedding") {
       const { method, body } = geminiEmbeddingRequest(bodyOf(call), model, call.settings.name);
       return { method: "POST", url: `${root}/models/${model}:${method}`, headers, body: JSON.stringify(body) };
@@ -35,6 +37,7 @@ export const geminiAdapter: ProviderAdapter = {
   decodeResponse(op, native, call) {
     if (op === "embedding") return decodeGeminiEmbeddings(native, call.model, call.body);
     if (op === "list_models") return decodeGeminiModelList(native);
+    if (op === "count_tokens") return fromGeminiTokenCount(native);
     return decodeGeminiResponse(native as GeminiGenerateContentResponse, call.model);
   },
   streamDecoder: (_op, call) => geminiStreamDecoder(call.model),

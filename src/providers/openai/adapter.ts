@@ -3,14 +3,16 @@ import { encodeEmbeddingBase64 } from "../../core/schema/embedding.js";
 import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
+import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
+import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
 
 /** Body fields that steer the gateway and are never sent upstream. */
 const GATEWAY_FIELDS = ["fallbacks"] as const;
 
-const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank">, string> = {
+const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank" | ResourceOperation>, string> = {
   chat: "/chat/completions",
   text_completion: "/completions",
   embedding: "/embeddings",
@@ -19,6 +21,7 @@ const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank">, stri
   responses_delete: "/responses",
   responses_cancel: "/responses",
   responses_input_items: "/responses",
+  count_tokens: "/responses/input_tokens",
 };
 
 /** The OpenAI wire format, shared by OpenAI itself and every OpenAI-compatible row. */
@@ -26,7 +29,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
   const quirks: OpenAIQuirks = row.quirks ?? {};
   return {
     name: row.name,
-    supports: (op) => op !== "rerank",
+    supports: (op) => op !== "rerank" && (op !== "count_tokens" || row.countsInputTokens === true),
     buildRequest(call) {
       const origin = originOf(call.settings, row);
       return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
@@ -59,6 +62,8 @@ export function buildOpenAIRequest(
   const headers: Record<string, string> = { ...call.settings.extraHeaders, ...authHeaders };
   if (call.op === "list_models") return { method: "GET", url: `${apiRoot}/models${querySuffix}`, headers };
   if (call.op === "rerank") throw failure({ status: 400, message: `provider '${call.settings.name}' does not support rerank` });
+  // Files, batches and containers are built by the provider's resource adapter (see resource-adapters.ts).
+  if (isResourceOperation(call.op)) throw failure({ status: 400, message: `provider '${call.settings.name}' does not support ${call.op}` });
   const path = OPERATION_PATHS[call.op];
   const id = call.resourceId ? `/${encodeURIComponent(call.resourceId)}` : "";
   switch (call.op) {
@@ -85,7 +90,7 @@ function withQuery(query: URLSearchParams | undefined, suffix: string): string {
 }
 
 function nativeBody(call: ProviderCall, quirks: OpenAIQuirks): JsonObject {
-  const body: JsonObject = { ...call.body, model: call.model };
+  const body: JsonObject = { ...(call.op === "count_tokens" ? toOpenAIInputTokensBody(call.body ?? {}) : call.body), model: call.model };
   for (const field of GATEWAY_FIELDS) delete body[field];
   if (call.op === "embedding" && body["encoding_format"] === "base64" && quirks.embeddingBase64 === false) {
     body["encoding_format"] = "float";

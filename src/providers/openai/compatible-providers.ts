@@ -25,11 +25,13 @@ export interface OpenAICompatibleRow {
   envBaseUrl?: string;
   /** Self-hosted servers work without a key. */
   keyOptional?: boolean;
+  /** Serves `POST /responses/input_tokens` (token counting); rows without it are counted locally. */
+  countsInputTokens?: boolean;
   quirks?: OpenAIQuirks;
 }
 
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
-  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", quirks: openAIQuirks },
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, quirks: openAIQuirks },
   { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY" },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY" },
   { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY" },

@@ -160,7 +160,7 @@ describe('how /genai callers name models', () => {
     expect(chunks.flatMap((c) => c.candidates[0]!.content.parts.map((p) => p.text ?? '')).join('')).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
     expect(chunks.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 9, totalTokenCount: 217 } });
 
-    const unknownMethod = await post('/v1beta/models/gemini-2.5-flash:countTokens', '{}');
+    const unknownMethod = await post('/v1beta/models/gemini-2.5-flash:generateAnswer', '{}');
     expect(unknownMethod.status).toBe(404);
     expect(await unknownMethod.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
     expect((await post('/v9/models/gemini-2.5-flash:generateContent', '{}')).status).toBe(404);

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import type { UploadedFile } from "./types.js";
+
+export type FormFields = ReadonlyArray<readonly [name: string, value: string]>;
+
+/** The file part of a form. */
+export interface FilePart {
+  field: string;
+  filename: string;
+  contentType: string;
+}
+
+/** A multipart/form-data upload streamed from its spooled file, with its exact length. */
+export interface MultipartStream {
+  contentType: string;
+  contentLength: number;
+  body: Readable;
+}
+
+/**
+ * Form fields then one file part, the file read from disk lazily as the upstream request consumes
+ * it: the file never sits whole in memory.
+ */
+export function multipartUploadStream(fields: FormFields, part: FilePart, upload: UploadedFile): MultipartStream {
+  const { boundary, head, tail } = framing(fields, part);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentLength: Buffer.byteLength(head) + upload.bytes + Buffer.byteLength(tail),
+    body: Readable.from(partsOf(head, upload.path, tail)),
+  };
+}
+
+/** Form fields then one file part whose content the gateway built (small, e.g. a batch's JSONL). */
+export function multipartText(fields: FormFields, part: FilePart, content: string): { contentType: string; body: string } {
+  const { boundary, head, tail } = framing(fields, part);
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: head + content + tail };
+}
+
+/** The bytes of a spooled upload as a stream that opens the file when first read. */
+export function uploadStream(upload: UploadedFile): Readable {
+  return Readable.from(fileChunks(upload.path));
+}
+
+function framing(fields: FormFields, part: FilePart): { boundary: string; head: string; tail: string } {
+  const boundary = `----iris-${randomUUID()}`;
+  let head = "";
+  for (const [name, value] of fields) {
+    head += `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`;
+  }
+  head += `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.filename)}"\r\ncontent-type: ${part.contentType}\r\n\r\n`;
+  return { boundary, head, tail: `\r\n--${boundary}--\r\n` };
+}
+
+async function* partsOf(head: string, path: string, tail: string): AsyncGenerator<Buffer> {
+  yield Buffer.from(head);
+  yield* fileChunks(path);
+  yield Buffer.from(tail);
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path)) yield chunk as Buffer;
+}
+
+/** Names inside a quoted header parameter carry no quotes or line breaks. */
+function quoted(value: string): string {
+  return value.replace(/"/g, "%22").replace(/[\r\n]/g, " ");
+}

@@ -1,0 +1,5 @@
+/** Where an OpenAI-wire resource API lives: OpenAI's `https://api.openai.com/v1`, Azure's `{endpoint}/openai/v1`. */
+export interface OpenAIResourceApi {
+  root: string;
+  headers: Record<string, string>;
+}

@@ -1,0 +1,24 @@
+import type { AsyncJobStatus } from "../job-store.js";
+
+/** Row of `async_jobs`: JSON columns are text, times are epoch milliseconds. */
+export interface AsyncJobsTable {
+  id: string;
+  owner_hash: string;
+  request_type: string;
+  request: string;
+  status: AsyncJobStatus;
+  attempts: number;
+  result_ttl_seconds: number;
+  status_code: number | null;
+  result: string | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  expires_at: number | null;
+}
+
+/** Every table in the app dir's SQLite database, for kysely. */
+export interface IrisDatabase {
+  async_jobs: AsyncJobsTable;
+}
