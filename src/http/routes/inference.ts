@@ -6,6 +6,7 @@ import { isRecord } from "../../core/schema/json.js";
 import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
 import { validateBody } from "../../core/schema/validate.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
+import { clientSignal } from "../client-signal.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError, sendJson } from "../respond.js";
@@ -105,13 +106,4 @@ async function renderStream(res: ServerResponse, result: EngineResult & { kind: 
   if (res.destroyed) return;
   if (!named && !failed) res.write("data: [DONE]\n\n");
   res.end();
-}
-
-/** Aborts when the client goes away before the response is complete. */
-export function clientSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new Error("client closed the connection"));
-  });
-  return controller.signal;
 }

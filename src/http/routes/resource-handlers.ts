@@ -7,7 +7,8 @@ import { readGatewayHeaders } from "../gateway-headers.js";
 import { readMultipartForm } from "../read-multipart.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import { clientSignal, type InferenceOptions } from "./inference.js";
+import { clientSignal } from "../client-signal.js";
+import type { InferenceOptions } from "./inference.js";
 
 /** Files, batches and containers not naming a provider are OpenAI's. */
 export const DEFAULT_RESOURCE_PROVIDER = "openai";

@@ -4,7 +4,8 @@ import type { Operation } from "../../core/schema/request-type.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import { clientSignal, runAndRender } from "./inference.js";
+import { clientSignal } from "../client-signal.js";
+import { runAndRender } from "./inference.js";
 
 const DEFAULT_RESOURCE_PROVIDER = "openai";
 
