@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
 import { adapterFor, lacksResource } from "../providers/registry.js";
-import type { ProviderAdapter, ProviderCall, UploadedFile, UpstreamRequest } from "../providers/types.js";
+import type { DecodedEvent, ProviderAdapter, ProviderCall, UploadedFile, UpstreamRequest } from "../providers/types.js";
+import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
 import { selectKey } from "./routing/key-pool.js";
@@ -20,8 +20,10 @@ import type { ExtraFields } from "./schema/extra-fields.js";
 import { isRecord, type JsonObject } from "./schema/json.js";
 import { requestTypeOf, type Operation, type RequestType } from "./schema/request-type.js";
 import { isResourceOperation, resourceFamilyOf } from "./schema/resource-operation.js";
-import { decodeSseStream } from "./stream.js";
+import { sseFramer } from "./stream.js";
 import { networkFailure, UpstreamClient, UpstreamTimeout } from "./upstream.js";
+import { callForStream, callForText, type UpstreamBody } from "./upstream-call.js";
+import { JsonTextChunk, JsonTextResult, spliceExtraFields } from "./verbatim-json.js";
 
 /** One request as the engine sees it, independent of the HTTP surface it came from. */
 export interface EngineRequest {
@@ -47,20 +49,25 @@ export interface EngineRequest {
   forwardHeaders?: Record<string, string>;
   /** `x-bf-send-back-raw-response: true`. */
   sendBackRaw?: boolean;
-  signal: AbortSignal;
+  /** The caller going away (client disconnect, job cancelled) aborts whatever is in flight. */
+  signal: CallerSignal;
 }
 
 export interface StreamChunk {
   /** SSE event name for surfaces that use named events (Responses). */
   event?: string;
+  /** The canonical chunk, `extra_fields` included. */
   data: JsonObject;
+  /** `data` as JSON text, when the engine has it without serialising (OpenAI-family upstreams). */
+  json?: string;
 }
 
 export type StreamItem = { kind: "chunk"; chunk: StreamChunk } | { kind: "error"; error: BifrostError };
 
 export type EngineResult =
-  | { kind: "json"; body: JsonObject }
-  | { kind: "stream"; requestType: RequestType; items: AsyncGenerator<StreamItem> };
+  | { kind: "json"; body: JsonObject; /** `body` as JSON text, when the engine has it without serialising. */ json?: string }
+  /** Chunks in batches: every chunk one upstream read completed, so a surface can write them together. */
+  | { kind: "stream"; requestType: RequestType; items: AsyncGenerator<StreamItem[]> };
 
 /** The upstream bytes of a file's content, passed on as they arrive, with the headers that describe them. */
 export interface BytesResult {
@@ -196,9 +203,7 @@ export class Engine {
       if (outcome.ok || outcome.clientAborted || !outcome.retryable || attempt >= settings.maxRetries) return outcome;
       if (outcome.error.status_code === 429) excluded.add(key.name);
       const delay = backoffDelayMs(attempt + 1, settings.retryBackoffInitialMs, settings.retryBackoffMaxMs);
-      try {
-        await sleep(delay, undefined, { signal: req.signal });
-      } catch {
+      if (!(await sleepUnlessAborted(delay, req.signal))) {
         return { ok: false, clientAborted: true, retryable: false, error: gatewayError({ status: 499, message: "client closed the request", extra }) };
       }
     }
@@ -271,24 +276,20 @@ export class Engine {
 
   /** One non-stream call: one upstream request, or several when the provider chains them (`next`). */
   private async callJson(ctx: CallContext): Promise<AttemptOutcome> {
-    const controller = linkedController(ctx.clientSignal);
-    const timer = setTimeout(() => controller.abort(new UpstreamTimeout(ctx.settings.timeoutMs)), ctx.settings.timeoutMs);
+    const timeoutMs = ctx.settings.timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     try {
       for (let upstreamReq = ctx.upstreamReq; ; ) {
-        const bytes = upstreamReq.expect === "bytes";
-        const idleMs = bytes ? ctx.settings.streamIdleTimeoutMs : ctx.settings.timeoutMs;
-        const res = await this.upstream.send(upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs });
+        if (upstreamReq.expect === "bytes" || upstreamReq.expect === "jsonl") return await this.callForBody(ctx, upstreamReq, deadline);
+        const totalMs = Math.max(1, Math.round(deadline - performance.now()));
+        const res = await callForText(this.upstream.agent, upstreamReq, ctx.clientSignal, { headersMs: timeoutMs, idleMs: timeoutMs, totalMs });
         if (!res.ok) return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
-        if (bytes && res.status < 400) return { ok: true, result: { kind: "bytes", headers: passedOnHeaders(res.headers), body: res.body } };
-        if (upstreamReq.expect === "jsonl" && res.status < 400) return jsonLinesOutcome(ctx, res.body, upstreamReq.url, controller.signal);
-        let text: string;
-        try {
-          text = await res.body.text();
-        } catch (err) {
-          const net = networkFailure(err, new URL(upstreamReq.url).origin, controller.signal);
-          return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
-        }
+        const text = res.text;
         if (res.status >= 400) return this.upstreamFailure(ctx, res.status, text);
+        if (!upstreamReq.next && !ctx.wantsRaw && ctx.adapter.verbatimResponse?.(ctx.call.op, text, ctx.call)) {
+          const json = spliceExtraFields(text, JSON.stringify({ ...ctx.fields, latency: elapsedMs(ctx.started) }));
+          if (json !== undefined) return { ok: true, result: new JsonTextResult(json) };
+        }
         let native: unknown;
         try {
           native = text.length ? JSON.parse(text) : {};
@@ -309,15 +310,39 @@ export class Engine {
       // A provider refusing a step of a chained operation (e.g. a batch with no results yet).
       if (err instanceof GatewayFailure) return refused({ ...detailsOf(err.body), extra: ctx.extra });
       throw err;
+    }
+  }
+
+  /** A step whose 2xx answer is a body to pass on (`bytes`) or to read line by line (`jsonl`). */
+  private async callForBody(ctx: CallContext, upstreamReq: UpstreamRequest, deadline: number): Promise<AttemptOutcome> {
+    const controller = linkedController(ctx.clientSignal);
+    const remainingMs = Math.max(1, Math.round(deadline - performance.now()));
+    const timer = setTimeout(() => controller.abort(new UpstreamTimeout(ctx.settings.timeoutMs)), remainingMs);
+    try {
+      const bytes = upstreamReq.expect === "bytes";
+      const idleMs = bytes ? ctx.settings.streamIdleTimeoutMs : ctx.settings.timeoutMs;
+      const res = await this.upstream.send(upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs });
+      if (!res.ok) return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
+      if (res.status >= 400) {
+        let text: string;
+        try {
+          text = await res.body.text();
+        } catch (err) {
+          const net = networkFailure(err, originOf(upstreamReq.url), controller.signal);
+          return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
+        }
+        return this.upstreamFailure(ctx, res.status, text);
+      }
+      if (bytes) return { ok: true, result: { kind: "bytes", headers: passedOnHeaders(res.headers), body: res.body } };
+      return await jsonLinesOutcome(ctx, res.body, upstreamReq.url, controller.signal);
     } finally {
       clearTimeout(timer);
     }
   }
 
   private async openStream(ctx: CallContext, release: () => void): Promise<AttemptOutcome> {
-    const controller = linkedController(ctx.clientSignal);
-    const idleMs = ctx.settings.streamIdleTimeoutMs;
-    const res = await this.upstream.send(ctx.upstreamReq, controller.signal, { headersMs: ctx.settings.timeoutMs, idleMs });
+    const limits = { headersMs: ctx.settings.timeoutMs, idleMs: ctx.settings.streamIdleTimeoutMs };
+    const res = await callForStream(this.upstream.agent, ctx.upstreamReq, ctx.clientSignal, limits);
     if (!res.ok) {
       release();
       return failed(res.error, res.retryable, res.clientAborted, ctx.extra);
@@ -333,7 +358,7 @@ export class Engine {
       }
       return this.upstreamFailure(ctx, res.status, text);
     }
-    const items = streamItems(ctx, res.body, controller, release);
+    const items = streamBatches(ctx, res.body, release);
     return { ok: true, result: { kind: "stream", requestType: ctx.fields.request_type, items } };
   }
 
@@ -383,44 +408,91 @@ interface CallContext {
   fields: ExtraFields;
   wantsRaw: boolean;
   settings: ProviderSettings;
-  clientSignal: AbortSignal;
+  clientSignal: CallerSignal;
 }
 
-async function* streamItems(
-  ctx: CallContext,
-  body: AsyncIterable<Uint8Array> & { destroy(): unknown; dump(opts?: { limit: number }): Promise<void> },
-  controller: AbortController,
-  release: () => void,
-): AsyncGenerator<StreamItem> {
-  let index = 0;
-  let completed = false;
-  const decoder = ctx.adapter.streamDecoder(ctx.call.op, ctx.call);
+/**
+ * The upstream stream as canonical chunks, in batches: each batch is every chunk one network read
+ * completed. Stops at `[DONE]` (the rest of the body is read and dropped so the connection stays
+ * reusable), at the end of the body, or at the first error.
+ */
+async function* streamBatches(ctx: CallContext, body: UpstreamBody, release: () => void): AsyncGenerator<StreamItem[]> {
+  const chunks = new ChunkStamper(ctx);
+  const framer = (ctx.adapter.streamFraming ?? sseFramer)(ctx.adapter.streamDecoder(ctx.call.op, ctx.call));
+  let finished = false;
   try {
-    const framing = ctx.adapter.streamFraming ?? decodeSseStream;
-    for await (const decoded of framing(body, decoder)) {
-      if (decoded.kind === "done") {
-        completed = true;
-        return;
-      }
-      if (decoded.kind === "error") {
-        yield { kind: "error", error: upstreamError({ ...decoded.error, extra: ctx.extra }) };
-        return;
-      }
-      const fields: ExtraFields = { ...ctx.fields, latency: elapsedMs(ctx.started), chunk_index: index };
-      if (index > 0) delete fields.raw_request;
-      if (ctx.wantsRaw) fields.raw_response = JSON.parse(decoded.rawText);
-      decoded.chunk["extra_fields"] = fields;
-      index++;
-      yield { kind: "chunk", chunk: decoded.event ? { event: decoded.event, data: decoded.chunk } : { data: decoded.chunk } };
+    for await (const bytes of body) {
+      const batch = chunks.stamp(framer.push(bytes));
+      if (batch.length > 0) yield batch;
+      if (chunks.stopped) break;
     }
-    completed = true;
+    if (!chunks.stopped) {
+      const last = chunks.stamp(framer.end());
+      if (last.length > 0) yield last;
+    }
+    finished = !chunks.failed;
   } catch (err) {
-    const net = networkFailure(err, new URL(ctx.upstreamReq.url).origin, controller.signal);
-    if (!net.clientAborted) yield { kind: "error", error: gatewayError({ ...net.error, extra: ctx.extra }) };
+    const net = body.failureOf(err);
+    if (!net.clientAborted) yield [{ kind: "error", error: gatewayError({ ...net.error, extra: ctx.extra }) }];
   } finally {
     release();
-    if (completed) body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-    else controller.abort();
+    if (finished) body.discardRest();
+    else body.abort();
+  }
+}
+
+/** Turns decoded events into stream items with their `extra_fields` (`chunk_index`, `latency`). */
+class ChunkStamper {
+  stopped = false;
+  failed = false;
+  private index = 0;
+  /** `{"request_type":…,"provider":…,"model_requested":…` — the part of `extra_fields` every chunk shares. */
+  private readonly sharedFieldsJson: string;
+
+  constructor(private readonly ctx: CallContext) {
+    const { latency: _latency, chunk_index: _index, raw_request: _raw, ...shared } = ctx.fields;
+    this.sharedFieldsJson = JSON.stringify(shared).slice(0, -1);
+  }
+
+  stamp(events: DecodedEvent[]): StreamItem[] {
+    const items: StreamItem[] = [];
+    for (const decoded of events) {
+      if (this.stopped) break;
+      if (decoded.kind === "done") {
+        this.stopped = true;
+        break;
+      }
+      if (decoded.kind === "error") {
+        items.push({ kind: "error", error: upstreamError({ ...decoded.error, extra: this.ctx.extra }) });
+        this.stopped = true;
+        this.failed = true;
+        break;
+      }
+      const chunk = this.chunkOf(decoded);
+      if (chunk) items.push({ kind: "chunk", chunk });
+    }
+    return items;
+  }
+
+  private chunkOf(decoded: DecodedEvent & { kind: "chunk" }): StreamChunk | undefined {
+    const { ctx } = this;
+    const latency = elapsedMs(ctx.started);
+    const plain = !ctx.wantsRaw && (this.index > 0 || ctx.fields.raw_request === undefined);
+    if (decoded.verbatim && plain) {
+      const json = spliceExtraFields(decoded.rawText, `${this.sharedFieldsJson},"latency":${latency},"chunk_index":${this.index}}`);
+      if (json !== undefined) {
+        this.index++;
+        return new JsonTextChunk(json);
+      }
+    }
+    const data = decoded.chunk;
+    if (!isRecord(data)) return undefined;
+    const fields: ExtraFields = { ...ctx.fields, latency, chunk_index: this.index };
+    if (this.index > 0) delete fields.raw_request;
+    if (ctx.wantsRaw) fields.raw_response = JSON.parse(decoded.rawText);
+    data["extra_fields"] = fields;
+    this.index++;
+    return decoded.event ? { event: decoded.event, data } : { data };
   }
 }
 
@@ -430,7 +502,7 @@ async function jsonLinesOutcome(ctx: CallContext, body: AsyncIterable<Uint8Array
   try {
     read = await readJsonLines(body);
   } catch (err) {
-    const net = networkFailure(err, new URL(url).origin, signal);
+    const net = networkFailure(err, originOf(url), signal);
     return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
   }
   const decoded = ctx.adapter.decodeResponse(ctx.call.op, read.lines, ctx.call);
@@ -438,7 +510,12 @@ async function jsonLinesOutcome(ctx: CallContext, body: AsyncIterable<Uint8Array
   return { ok: true, result: { kind: "json", body: decoded } };
 }
 
-function linkedController(clientSignal: AbortSignal): AbortController {
+function originOf(url: string): string {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash === -1 ? url : url.slice(0, slash);
+}
+
+function linkedController(clientSignal: CallerSignal): AbortController {
   const controller = new AbortController();
   if (clientSignal.aborted) controller.abort(clientSignal.reason);
   else clientSignal.addEventListener("abort", () => controller.abort(clientSignal.reason), { once: true });

@@ -11,13 +11,19 @@ export interface UpstreamTimeouts {
   idleMs: number;
 }
 
-export type UpstreamOutcome =
-  | { ok: true; status: number; headers: Dispatcher.ResponseData["headers"]; body: Dispatcher.ResponseData["body"] }
-  | { ok: false; retryable: boolean; clientAborted: boolean; error: ErrorDetails };
+/** A call that did not get an answer: why, and whether another attempt may help. */
+export interface UpstreamFailure {
+  ok: false;
+  retryable: boolean;
+  clientAborted: boolean;
+  error: ErrorDetails;
+}
+
+export type UpstreamOutcome = { ok: true; status: number; headers: Dispatcher.ResponseData["headers"]; body: Dispatcher.ResponseData["body"] } | UpstreamFailure;
 
 /** Upstream HTTP: one keep-alive connection pool per origin (undici's Agent keeps a Pool per origin). */
 export class UpstreamClient {
-  private readonly agent = new Agent({
+  readonly agent = new Agent({
     connections: DEFAULTS.upstreamConnectionsPerOrigin,
     keepAliveTimeout: 30_000,
     pipelining: 1,
@@ -53,7 +59,7 @@ async function sendWith(agent: Agent, req: UpstreamRequest, signal: AbortSignal,
 }
 
 /** Maps what undici throws to an error value: client gone, timeout, or unreachable. */
-export function networkFailure(err: unknown, origin: string, signal: AbortSignal): UpstreamOutcome & { ok: false } {
+export function networkFailure(err: unknown, origin: string, signal: AbortSignal): UpstreamFailure {
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     if (reason instanceof UpstreamTimeout) {
@@ -61,6 +67,11 @@ export function networkFailure(err: unknown, origin: string, signal: AbortSignal
     }
     return { ok: false, retryable: false, clientAborted: true, error: { status: 499, message: "client closed the request" } };
   }
+  return classifyNetworkError(err, origin);
+}
+
+/** An upstream that timed out or could not be reached (the client is still there). */
+export function classifyNetworkError(err: unknown, origin: string): UpstreamFailure {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
     return { ok: false, retryable: true, clientAborted: false, error: { status: 504, type: "timeout_error", message: `provider at ${origin} went silent: ${err.message}` } };
   }

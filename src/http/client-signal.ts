@@ -1,10 +1,11 @@
 import type { ServerResponse } from "node:http";
+import { CallerAbort, type CallerSignal } from "../core/caller-signal.js";
 
-/** Aborts when the client goes away before the response is complete. */
-export function clientSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
+/** Fires when the client goes away before the response is complete. */
+export function clientSignal(res: ServerResponse): CallerSignal {
+  const signal = new CallerAbort();
   res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new Error("client closed the connection"));
+    if (!res.writableFinished) signal.abort(new Error("client closed the connection"));
   });
-  return controller.signal;
+  return signal;
 }

@@ -16,16 +16,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     req.resume();
     return tooLarge(maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
-      return tooLarge(maxBytes);
-    }
-    chunks.push(chunk);
-  }
+  const chunks = await readWithin(req, maxBytes);
+  if (chunks === "too-large") return tooLarge(maxBytes);
+  if (chunks === "closed") return failure({ status: 499, message: "client closed the request before sending its whole body" });
   const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") return failure({ status: 400, message: "request body is empty; expected a JSON object", code: "invalid_json" });
   try {
@@ -33,6 +26,28 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch (err) {
     return failure({ status: 400, message: `request body is not valid JSON: ${(err as Error).message}`, code: "invalid_json" });
   }
+}
+
+/** The body's chunks; `too-large` once it passes `maxBytes` (the rest is drained unread); `closed` if the client left first. */
+function readWithin(req: IncomingMessage, maxBytes: number): Promise<Buffer[] | "too-large" | "closed"> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      resolve("too-large");
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks));
+    req.once("error", () => resolve("closed"));
+    req.once("close", () => resolve(req.complete ? chunks : "closed"));
+  });
 }
 
 function tooLarge(maxBytes: number): GatewayFailure {

@@ -3,7 +3,11 @@ import type { BifrostError } from "../core/schema/error.js";
 
 /** Writes a JSON body with its status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** Writes a body that is already JSON text. */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }

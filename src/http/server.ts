@@ -5,7 +5,7 @@ import type { AsyncJobRunner } from "../core/async-jobs/async-job-runner.js";
 import type { Engine } from "../core/engine.js";
 import { gatewayError } from "../core/schema/error.js";
 import { sendError } from "./respond.js";
-import { Router } from "./router.js";
+import { Router, type RouteContext } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addAnthropicBatchRoutes } from "./routes/anthropic-batches.js";
 import { addAsyncRoutes } from "./routes/async.js";
@@ -48,6 +48,21 @@ export function createGatewayServer(deps: ServerDeps): Server {
   return server;
 }
 
+/** What a route handler gets; the query string is parsed only by handlers that read it. */
+class RequestContext implements RouteContext {
+  private parsedQuery: URLSearchParams | undefined;
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: Record<string, string>,
+    private readonly search: string,
+    readonly requestId: string,
+  ) {}
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.search));
+  }
+}
+
 async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const incomingId = req.headers["x-request-id"];
   const requestId = typeof incomingId === "string" && incomingId ? incomingId : randomUUID();
@@ -55,7 +70,6 @@ async function dispatch(router: Router, logger: Logger, req: IncomingMessage, re
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
-  const query = new URLSearchParams(q === -1 ? "" : url.slice(q + 1));
   const route = router.match(req.method ?? "GET", path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
   if (route === undefined || route === "method-not-allowed") {
     req.resume();
@@ -64,7 +78,7 @@ async function dispatch(router: Router, logger: Logger, req: IncomingMessage, re
     return sendError(res, gatewayError({ status, message }));
   }
   try {
-    await route.handler({ req, res, params: route.params, query, requestId });
+    await route.handler(new RequestContext(req, res, route.params, q === -1 ? "" : url.slice(q + 1), requestId));
   } catch (err) {
     logger.error({ err, requestId, path }, "request failed inside the gateway");
     sendError(res, gatewayError({ status: 500, message: `internal gateway error (request ${requestId})` }));

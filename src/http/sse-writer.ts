@@ -1,7 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { writeFrame } from "./write-frame.js";
 
-/** Starts an SSE response: no buffering by proxies, flushed headers. */
+/**
+ * Starts an SSE response (no buffering by proxies). The headers leave with the first events when
+ * those are already here — the usual case, since they arrive with the upstream's headers — and on
+ * their own at the end of this event-loop turn otherwise, so a client never waits on them.
+ */
 export function startSse(res: ServerResponse): void {
   res.writeHead(200, {
     "content-type": "text/event-stream",
@@ -9,7 +12,11 @@ export function startSse(res: ServerResponse): void {
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  res.flushHeaders();
+  setImmediate(flushHeadersIfUnsent, res);
+}
+
+function flushHeadersIfUnsent(res: ServerResponse): void {
+  if (!res.headersSent && !res.destroyed) res.flushHeaders();
 }
 
 /** One SSE event: `data` is written as is when a string, else as JSON. */
@@ -18,11 +25,11 @@ export interface SseFrame {
   data: unknown;
 }
 
-/** Writes one SSE event, respecting backpressure. */
-export function writeSseEvent(res: ServerResponse, data: string, event?: string): Promise<void> {
-  return writeFrame(res, event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
+/** The text of one SSE event whose data is already serialised. */
+export function sseEventText(data: string, event?: string): string {
+  return event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
 }
 
-export function writeSseFrame(res: ServerResponse, frame: SseFrame): Promise<void> {
-  return writeSseEvent(res, typeof frame.data === "string" ? frame.data : JSON.stringify(frame.data), frame.event);
+export function sseFrameText(frame: SseFrame): string {
+  return sseEventText(typeof frame.data === "string" ? frame.data : JSON.stringify(frame.data), frame.event);
 }

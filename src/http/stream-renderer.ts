@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { StreamChunk, StreamItem } from "../core/engine.js";
 import type { BifrostError } from "../core/schema/error.js";
+import { drained } from "./write-frame.js";
 
 /**
  * How one surface writes a canonical chunk stream in its own format. Each surface's encoder keeps
@@ -13,30 +14,48 @@ export interface FrameEncoder<Frame> {
 }
 
 /**
- * Writes frames as soon as each chunk exists (the caller has sent the headers); stops at the first
+ * Writes frames as soon as their chunks exist (the caller has sent the headers). The engine hands
+ * over every chunk of one upstream read together, and their frames leave in one write: no chunk
+ * waits for a later one, and a burst costs one syscall instead of one per chunk. Stops at the first
  * error, ends the response, and always lets the engine's stream release its upstream.
  */
 export async function pipeEncodedStream<Frame>(
   res: ServerResponse,
-  items: AsyncGenerator<StreamItem>,
+  items: AsyncGenerator<StreamItem[]>,
   encoder: FrameEncoder<Frame>,
-  write: (res: ServerResponse, frame: Frame) => Promise<void>,
+  serialize: (frame: Frame) => string | Buffer,
 ): Promise<void> {
   let failed = false;
   try {
-    for await (const item of items) {
+    for await (const batch of items) {
       if (res.destroyed) break;
-      const frames = item.kind === "error" ? encoder.fail(item.error) : encoder.encode(item.chunk);
-      for (const frame of frames) await write(res, frame);
-      if (item.kind === "error") {
-        failed = true;
-        break;
+      const out: (string | Buffer)[] = [];
+      for (const item of batch) {
+        const frames = item.kind === "error" ? encoder.fail(item.error) : encoder.encode(item.chunk);
+        for (const frame of frames) out.push(serialize(frame));
+        if (item.kind === "error") {
+          failed = true;
+          break;
+        }
       }
+      if (out.length > 0 && !res.write(joined(out)) && !res.destroyed) await drained(res);
+      if (failed) break;
     }
   } finally {
     await items.return(undefined);
   }
   if (res.destroyed) return;
-  if (!failed) for (const frame of encoder.finish()) await write(res, frame);
-  res.end();
+  if (!failed) {
+    const last = encoder.finish().map(serialize);
+    if (last.length > 0) res.end(joined(last));
+    else res.end();
+  } else {
+    res.end();
+  }
+}
+
+function joined(parts: (string | Buffer)[]): string | Buffer {
+  if (parts.length === 1) return parts[0]!;
+  if (parts.every((part) => typeof part === "string")) return parts.join("");
+  return Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part) : part)));
 }

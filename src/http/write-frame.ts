@@ -6,7 +6,12 @@ import type { ServerResponse } from "node:http";
  */
 export async function writeFrame(res: ServerResponse, frame: string | Buffer): Promise<void> {
   if (res.write(frame) || res.destroyed) return;
-  await new Promise<void>((resolve) => {
+  await drained(res);
+}
+
+/** Resolves on the response's next `drain`, or its `close`. */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = (): void => {
       res.off("drain", done);
       res.off("close", done);

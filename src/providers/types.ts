@@ -63,11 +63,27 @@ export interface ChunkDecoder {
   finish?(): DecodedEvent[];
 }
 
-/** Splits an upstream body into native events; SSE unless the provider says otherwise. */
-export type StreamFraming = (body: AsyncIterable<Uint8Array>, decoder: ChunkDecoder) => AsyncGenerator<DecodedEvent>;
+/**
+ * Splits upstream bytes into native events and decodes them, synchronously: `push` gets each network
+ * read and answers the events it completed; `end` is called once when the body ends.
+ */
+export interface StreamFramer {
+  push(bytes: Uint8Array): DecodedEvent[];
+  end(): DecodedEvent[];
+}
+
+/** A provider's stream framing; SSE unless the provider says otherwise. */
+export type StreamFraming = (decoder: ChunkDecoder) => StreamFramer;
 
 export type DecodedEvent =
-  | { kind: "chunk"; chunk: Record<string, unknown>; event?: string; rawText: string }
+  | {
+      kind: "chunk";
+      chunk: Record<string, unknown>;
+      event?: string;
+      rawText: string;
+      /** The canonical chunk is exactly `rawText` (OpenAI-family streams): the gateway may pass the text on as is. */
+      verbatim?: boolean;
+    }
   | { kind: "done" }
   | { kind: "error"; error: ErrorDetails };
 
@@ -79,6 +95,8 @@ export interface ProviderAdapter {
   deploymentFor?(model: string, key: KeySettings): string | undefined;
   /** Native JSON response → canonical response. */
   decodeResponse(op: Operation, native: unknown, call: ProviderCall): Record<string, unknown>;
+  /** True when `decodeResponse` would return this answer unchanged, so its text can be passed on without a parse. */
+  verbatimResponse?(op: Operation, text: string, call: ProviderCall): boolean;
   /** A fresh decoder for one stream. */
   streamDecoder(op: Operation, call: ProviderCall): ChunkDecoder;
   /** Native error body → error details, keeping the provider's own message and code. */

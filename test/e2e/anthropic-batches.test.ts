@@ -4,12 +4,12 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.js';
+
 import type { RunningGateway } from '../../src/index.js';
 import { anthropicResultLine, installAnthropicResourceMock, type AnthropicResourceState } from '../resources/provider-resource-mocks.js';
 import { startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
-import { tmpdir } from 'node:os';
+import { startTestGateway } from '../support/test-gateway.js';
 
 const ANTHROPIC_KEY = 'sk-ant-e2e-key';
 
@@ -19,14 +19,7 @@ let anthropic: AnthropicResourceState;
 
 beforeAll(async () => {
   upstream = await startMockUpstream();
-  gateway = await startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: { providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: [], weight: 1 }], network_config: { base_url: upstream.url } } } },
-  });
+  gateway = await startTestGateway({ providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: [], weight: 1 }], network_config: { base_url: upstream.url } } } });
 });
 
 afterAll(async () => {

@@ -3,17 +3,17 @@
  * (model `openai/...`) and by an Anthropic mock (bare `claude-...`); and the `openai` SDK on `/v1`
  * with `anthropic/claude-...`, served by the Anthropic mock. Every mock replays real recordings.
  */
-import { tmpdir } from 'node:os';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.js';
+
 import type { RunningGateway } from '../../src/index.js';
 import { readJsonBody, readVcr } from '../support/fixtures.js';
 import type { VcrInteraction } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, replyJson, replyVcr, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
 import { asRecord, collectChatStream, extraFieldsOf, jsonBodyOf, onlyRequestTo, openAIClient, postJson } from './harness.js';
+import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
 const ANTHROPIC_KEY = 'sk-ant-e2e-key';
@@ -44,19 +44,12 @@ let anthropicMock: MockUpstream;
 beforeAll(async () => {
   openaiMock = await startMockUpstream();
   anthropicMock = await startMockUpstream();
-  gateway = await startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: {
+  gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
         anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
       },
-    },
-  });
+    });
 });
 
 afterEach(() => {

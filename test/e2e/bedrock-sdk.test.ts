@@ -6,7 +6,6 @@
  *   amazon-bedrock recordings (JSON bodies, JSONL streams encoded to event-stream bytes, and the
  *   raw recorded bytes split into small pieces), which checks each request's SigV4 signature.
  */
-import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BedrockRuntimeClient,
@@ -20,7 +19,8 @@ import {
   type Message,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startGateway, type RunningGateway } from '../../src/index.js';
+import type { RunningGateway } from '../../src/index.js';
+
 import { eventStreamWireBody, readJsonBody, readJsonlEvents, readVcr } from '../support/fixtures.js';
 import {
   replyBytes,
@@ -35,6 +35,7 @@ import {
 import { encodeEventStreamMessage } from '../../src/providers/bedrock/event-stream.js';
 import { isValidSigV4, sigV4ScopeOf } from '../providers/bedrock/verify-sigv4.js';
 import { asRecord, collectChatStream, extraFieldsOf, fixtureMessage, jsonBodyOf, openAIClient } from './harness.js';
+import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_CHAT = '/v1/chat/completions';
 const OPENAI_KEY = 'sk-openai-e2e-key';
@@ -58,19 +59,12 @@ beforeAll(async () => {
     const { name, ...config } = k;
     return { name, models: [], weight: 1, bedrock_key_config: config };
   };
-  gateway = await startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: {
+  gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
         bedrock: { keys: [bedrockKey(AWS_SESSION_KEY), bedrockKey(AWS_LONG_TERM_KEY)], network_config: { base_url: bedrockMock.url } },
       },
-    },
-  });
+    });
 });
 
 afterEach(() => {

@@ -4,15 +4,16 @@
  * and by a Cohere mock; the OpenAI SDK on `/v1` with `cohere/...` models against the Cohere mock
  * replaying Cohere recordings; and `/v1/rerank` in Bifrost's shape.
  */
-import { tmpdir } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CohereClientV2, CohereError } from 'cohere-ai';
 import type OpenAI from 'openai';
-import { startGateway, type RunningGateway } from '../../src/index.js';
+import type { RunningGateway } from '../../src/index.js';
+
 import { readVcr } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, replyJson, startMockUpstream, type MockUpstream, type RecordedRequest } from '../support/mock-upstream.js';
 import { asRecord, collectChatStream, extraFieldsOf, fixtureMessage, float32Base64, jsonBodyOf, onlyRequestTo, openAIClient, postJson } from './harness.js';
+import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
 const COHERE_KEY = 'cohere-e2e-key';
@@ -55,19 +56,12 @@ let openai: OpenAI;
 beforeAll(async () => {
   openaiMock = await startMockUpstream();
   cohereMock = await startMockUpstream();
-  gateway = await startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: {
+  gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
         cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: [], weight: 1 }], network_config: { base_url: cohereMock.url } },
       },
-    },
-  });
+    });
   cohereClient = new CohereClientV2({ token: 'co-client-key-not-forwarded', environment: `${gateway.url}/cohere`, maxRetries: 0, timeoutInSeconds: 10 });
   openai = openAIClient(`${gateway.url}/v1`);
 });

@@ -4,16 +4,16 @@
  * and the `openai` SDK on `/v1` with `gemini/...`, served by the Gemini mock. Every mock replays
  * real recordings.
  */
-import { tmpdir } from 'node:os';
 import { ApiError, GoogleGenAI, Type, type Content } from '@google/genai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.js';
+
 import type { RunningGateway } from '../../src/index.js';
 import { readJsonBody, readVcr } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, replyJson, replySse, replyVcr, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream.js';
 import { asRecord, collectChatStream, extraFieldsOf, jsonBodyOf, onlyRequestTo, openAIClient } from './harness.js';
+import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
 const ANTHROPIC_KEY = 'sk-ant-e2e-key';
@@ -38,20 +38,13 @@ let geminiMock: MockUpstream;
 
 beforeAll(async () => {
   [openaiMock, anthropicMock, geminiMock] = await Promise.all([startMockUpstream(), startMockUpstream(), startMockUpstream()]);
-  gateway = await startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: {
+  gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
         anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
         gemini: { keys: [{ name: 'gemini-e2e', value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
       },
-    },
-  });
+    });
 });
 
 afterEach(() => {

@@ -3,16 +3,16 @@
  * Iris gateway whose config points every provider at its mock. Tests drive the gateway with the
  * real client SDKs and then look at what the mock received.
  */
-import { tmpdir } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import { startGateway } from '../../src/index.js';
+
 import type { RunningGateway } from '../../src/index.js';
 import { readJsonBody } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream, RecordedRequest } from '../support/mock-upstream.js';
+import { startTestGateway } from '../support/test-gateway.js';
 
 export type E2EProvider = 'openai' | 'azure' | 'groq' | 'xai' | 'mistral' | 'deepseek' | 'perplexity';
 
@@ -60,14 +60,7 @@ export async function startE2EGateway(providers: readonly E2EProvider[]): Promis
   const mocks = new Map<E2EProvider, MockUpstream>();
   try {
     for (const provider of providers) mocks.set(provider, await startMockUpstream());
-    const gateway = await startGateway({
-      appDir: tmpdir(),
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      logStyle: 'json',
-      configObject: { providers: Object.fromEntries([...mocks].map(([name, mock]) => [name, providerConfig(name, mock.url)])) },
-    });
+    const gateway = await startTestGateway({ providers: Object.fromEntries([...mocks].map(([name, mock]) => [name, providerConfig(name, mock.url)])) });
     return {
       url: gateway.url,
       gateway,

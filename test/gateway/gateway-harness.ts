@@ -3,9 +3,8 @@
  * point providers at mock upstreams, send requests, read SSE replies, and check the
  * BifrostError wire shape.
  */
-import { tmpdir } from 'node:os';
 import { afterEach, expect } from 'vitest';
-import { startGateway } from '../../src/index.js';
+import { startTestGateway } from '../support/test-gateway.js';
 import type { RunningGateway } from '../../src/index.js';
 import { isRecord } from '../support/fixtures.js';
 import { startMockUpstream } from '../support/mock-upstream.js';
@@ -13,17 +12,7 @@ import type { MockUpstream } from '../support/mock-upstream.js';
 
 export type JsonObject = Record<string, unknown>;
 
-/** A gateway on 127.0.0.1, port 0, silent logs, configured from a config.json object. */
-export function startTestGateway(configObject: unknown): Promise<RunningGateway> {
-  return startGateway({
-    appDir: tmpdir(),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject,
-  });
-}
+export { startTestGateway };
 
 export interface Testbed {
   /** A new mock upstream, closed after the test. */

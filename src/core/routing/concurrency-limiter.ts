@@ -1,3 +1,5 @@
+import type { CallerSignal } from "../caller-signal.js";
+
 /**
  * Per-provider concurrency: at most `concurrency` calls in flight; up to `bufferSize` wait in a
  * FIFO queue. When the queue is full, `tryAcquire` reports it so the caller can drop the request
@@ -21,7 +23,7 @@ export class ConcurrencyLimiter {
   }
 
   /** Resolves with a release function once a slot is free; `full` when the queue has no room. */
-  acquire(dropWhenFull: boolean, signal?: AbortSignal): Promise<() => void> | "full" {
+  acquire(dropWhenFull: boolean, signal?: CallerSignal): Promise<() => void> | "full" {
     if (this.active < this.concurrency) {
       this.active++;
       return Promise.resolve(this.releaser());

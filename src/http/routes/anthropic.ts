@@ -13,7 +13,7 @@ import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
-import { startSse, writeSseFrame, type SseFrame } from "../sse-writer.js";
+import { sseFrameText, startSse, type SseFrame } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
 
@@ -70,7 +70,7 @@ function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kin
     encode: (chunk) => encoder.encode(chunk.data),
     finish: () => encoder.finish(),
     fail: (error) => [{ event: "error", data: anthropicErrorBody(error) }],
-  }, writeSseFrame);
+  }, sseFrameText);
 }
 
 /** `GET /anthropic/v1/models`: Anthropic's models when it is configured (bare ids), else every provider's. */

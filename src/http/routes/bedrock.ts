@@ -11,7 +11,6 @@ import { engineRequestFor } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
-import { writeFrame } from "../write-frame.js";
 import type { RouteContext, Router } from "../router.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
 
@@ -68,7 +67,7 @@ function renderConverseStream(ctx: RouteContext, result: EngineResult & { kind: 
     encode: (chunk) => encoder.encode(chunk.data).map(converseEventMessage),
     finish: () => encoder.finish().map(converseEventMessage),
     fail: (error) => [converseExceptionMessage(error)],
-  }, writeFrame);
+  }, (frame) => frame);
 }
 
 function sendBedrockError(res: ServerResponse, err: BifrostError): void {

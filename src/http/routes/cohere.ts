@@ -15,7 +15,7 @@ import { engineRequestFor, fallbacksOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
-import { startSse, writeSseEvent } from "../sse-writer.js";
+import { sseEventText, startSse } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
 
@@ -78,7 +78,7 @@ function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: 
     encode: (chunk) => encoder.push(chunk.data),
     finish: () => encoder.end(),
     fail: (error) => encoder.fail(error.error.message),
-  }, (r, event) => writeSseEvent(r, JSON.stringify(event), event.type));
+  }, (event) => sseEventText(JSON.stringify(event), event.type));
 }
 
 function sendCohereError(res: ServerResponse, err: BifrostError): void {

@@ -13,7 +13,7 @@ import { engineRequestFor, fallbacksOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
-import { startSse, writeSseEvent } from "../sse-writer.js";
+import { sseEventText, startSse } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { countGenaiTokens } from "./count-tokens.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
@@ -106,7 +106,7 @@ function renderSse(res: ServerResponse, result: EngineResult & { kind: "stream" 
     encode: (chunk) => encoder.encode(chunk.data),
     finish: () => encoder.finish(),
     fail: (error) => [toGenaiError(error)],
-  }, (r, chunk) => writeSseEvent(r, JSON.stringify(chunk)));
+  }, (chunk) => sseEventText(JSON.stringify(chunk)));
 }
 
 /** Without `alt=sse` Google answers a stream as one JSON array of chunks. */
@@ -114,9 +114,11 @@ async function renderJsonArray(res: ServerResponse, result: EngineResult & { kin
   const encoder = createGenaiStreamEncoder();
   const chunks: unknown[] = [];
   try {
-    for await (const item of result.items) {
-      if (item.kind === "error") return sendGenaiError(res, item.error);
-      chunks.push(...encoder.encode(item.chunk.data));
+    for await (const batch of result.items) {
+      for (const item of batch) {
+        if (item.kind === "error") return sendGenaiError(res, item.error);
+        chunks.push(...encoder.encode(item.chunk.data));
+      }
     }
   } finally {
     await result.items.return(undefined);

@@ -9,9 +9,10 @@ import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js
 import { clientSignal } from "../client-signal.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readJsonBody } from "../read-body.js";
-import { sendError, sendJson } from "../respond.js";
+import { sendError, sendJsonText } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import { startSse, writeSseEvent } from "../sse-writer.js";
+import { sseEventText, startSse } from "../sse-writer.js";
+import { pipeEncodedStream } from "../stream-renderer.js";
 
 export interface InferenceOptions {
   engine: Engine;
@@ -82,28 +83,21 @@ export async function runAndRender(res: ServerResponse, engine: Engine, request:
   const result = await executeRequest(engine, request);
   if (result === undefined) return void res.destroy();
   if (!("kind" in result)) return sendError(res, result);
-  if (result.kind === "json") return sendJson(res, 200, result.body);
+  if (result.kind === "json") return sendJsonText(res, 200, result.json ?? JSON.stringify(result.body));
   await renderStream(res, result);
 }
 
-async function renderStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
+function renderStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const named = result.requestType === "responses_stream";
   startSse(res);
-  let failed = false;
-  try {
-    for await (const item of result.items) {
-      if (res.destroyed) break;
-      if (item.kind === "error") {
-        failed = true;
-        await writeSseEvent(res, JSON.stringify(item.error), named ? "error" : undefined);
-        break;
-      }
-      await writeSseEvent(res, JSON.stringify(item.chunk.data), item.chunk.event);
-    }
-  } finally {
-    await result.items.return(undefined);
-  }
-  if (res.destroyed) return;
-  if (!named && !failed) res.write("data: [DONE]\n\n");
-  res.end();
+  return pipeEncodedStream<string>(
+    res,
+    result.items,
+    {
+      encode: (chunk) => [sseEventText(chunk.json ?? JSON.stringify(chunk.data), chunk.event)],
+      finish: () => (named ? [] : ["data: [DONE]\n\n"]),
+      fail: (error) => [sseEventText(JSON.stringify(error), named ? "error" : undefined)],
+    },
+    (frame) => frame,
+  );
 }

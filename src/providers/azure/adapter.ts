@@ -1,6 +1,6 @@
 import { DEFAULTS } from "../../config/defaults.js";
 import type { Operation } from "../../core/schema/request-type.js";
-import { buildOpenAIRequest, decodeOpenAIResponse, openAIStreamDecoder } from "../openai/adapter.js";
+import { buildOpenAIRequest, decodeOpenAIResponse, isVerbatimOpenAIResponse, openAIStreamDecoder } from "../openai/adapter.js";
 import { openAIQuirks } from "../openai/openai-quirks.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
@@ -31,6 +31,7 @@ export const azureAdapter: ProviderAdapter = {
     return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, `${endpoint}/openai/v1`, headers, openAIQuirks);
   },
   decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, openAIQuirks),
+  verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, openAIQuirks),
   streamDecoder: (op) => openAIStreamDecoder(op, openAIQuirks),
   decodeError: decodeUpstreamErrorBody,
 };

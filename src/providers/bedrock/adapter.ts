@@ -8,7 +8,7 @@ import { decodeBedrockEmbedding, embeddingFamilyOf, toBedrockEmbeddingBody } fro
 import { toConverseRequest } from "./convert-to-bedrock-converse.js";
 import { decodeBedrockResponse } from "./decode-bedrock-response.js";
 import { bedrockStreamDecoder } from "./decode-bedrock-stream.js";
-import { decodeBedrockEventStream } from "./event-stream.js";
+import { bedrockEventStreamFramer } from "./event-stream.js";
 import { signAwsRequest } from "./sign-aws-request.js";
 
 /** The SigV4 service name of Bedrock Runtime. */
@@ -47,7 +47,7 @@ export const bedrockAdapter: ProviderAdapter = {
     return decodeBedrockResponse(native, call.model);
   },
   streamDecoder: (_op, call) => bedrockStreamDecoder(call.model),
-  streamFraming: decodeBedrockEventStream,
+  streamFraming: bedrockEventStreamFramer,
   decodeError: decodeUpstreamErrorBody,
 };
 

@@ -1,7 +1,8 @@
 import { crc32 } from "node:zlib";
 import type { ErrorDetails } from "../../core/schema/error.js";
 import { isRecord } from "../../core/schema/json.js";
-import type { ChunkDecoder, DecodedEvent } from "../types.js";
+import { framedEvents } from "../../core/stream.js";
+import type { ChunkDecoder, DecodedEvent, StreamFramer } from "../types.js";
 import { statusOfBedrockException } from "./bedrock-exceptions.js";
 
 /**
@@ -140,31 +141,45 @@ export function encodeEventStreamMessage(headers: Readonly<Record<string, string
  * whole. `event` messages go to the chunk decoder as `{event: <:event-type>, data: <payload text>}`;
  * `exception` / `error` messages and malformed bytes end the stream with an error event.
  */
-export async function* decodeBedrockEventStream(body: AsyncIterable<Uint8Array>, decoder: ChunkDecoder): AsyncGenerator<DecodedEvent> {
+export function bedrockEventStreamFramer(decoder: ChunkDecoder): StreamFramer {
   const reader = new EventStreamReader();
-  for await (const bytes of body) {
-    let messages: EventStreamMessage[];
-    try {
-      messages = reader.push(bytes);
-    } catch (err) {
-      if (!(err instanceof EventStreamError)) throw err;
-      yield { kind: "error", error: { status: 502, type: "stream_error", message: `bedrock sent a malformed event stream: ${err.message}` } };
-      return;
-    }
-    for (const message of messages) {
-      const failure = failureOf(message);
-      if (failure) {
-        yield { kind: "error", error: failure };
-        return;
+  let failed = false;
+  return {
+    push(bytes) {
+      if (failed) return [];
+      let messages: EventStreamMessage[];
+      try {
+        messages = reader.push(bytes);
+      } catch (err) {
+        if (!(err instanceof EventStreamError)) throw err;
+        failed = true;
+        return [{ kind: "error", error: { status: 502, type: "stream_error", message: `bedrock sent a malformed event stream: ${err.message}` } }];
       }
-      yield* decoder.decode({ event: message.headers[":event-type"], data: message.payload.toString("utf8") });
-    }
-  }
-  if (reader.bufferedBytes > 0) {
-    yield { kind: "error", error: { status: 502, type: "stream_error", message: `bedrock event stream ended inside a message (${reader.bufferedBytes} bytes left over)` } };
-    return;
-  }
-  if (decoder.finish) yield* decoder.finish();
+      const out: DecodedEvent[] = [];
+      for (const message of messages) {
+        const failure = failureOf(message);
+        if (failure) {
+          failed = true;
+          out.push({ kind: "error", error: failure });
+          return out;
+        }
+        out.push(...decoder.decode({ event: message.headers[":event-type"], data: message.payload.toString("utf8") }));
+      }
+      return out;
+    },
+    end() {
+      if (failed) return [];
+      if (reader.bufferedBytes > 0) {
+        return [{ kind: "error", error: { status: 502, type: "stream_error", message: `bedrock event stream ended inside a message (${reader.bufferedBytes} bytes left over)` } }];
+      }
+      return decoder.finish ? decoder.finish() : [];
+    },
+  };
+}
+
+/** The same, one event at a time over a byte stream (tests and tools). */
+export function decodeBedrockEventStream(body: AsyncIterable<Uint8Array>, decoder: ChunkDecoder): AsyncGenerator<DecodedEvent> {
+  return framedEvents(body, bedrockEventStreamFramer(decoder));
 }
 
 /** An `exception` or `error` message as error details; undefined for ordinary events. */

@@ -1,4 +1,4 @@
-import { importPKCS8, SignJWT } from "jose";
+import type { importPKCS8 } from "jose";
 import type { VertexKeySettings } from "../../config/types.js";
 import { failure } from "../../core/schema/error.js";
 import { isRecord } from "../../core/schema/json.js";
@@ -89,6 +89,8 @@ async function exchangeAssertion(account: ServiceAccount, timeoutMs: number): Pr
 }
 
 async function signAssertion(account: ServiceAccount): Promise<string> {
+  // Loaded on first use: only Vertex needs JWTs, and jose costs ~10 MB of memory in every process.
+  const { importPKCS8, SignJWT } = await import("jose");
   let key: Awaited<ReturnType<typeof importPKCS8>>;
   try {
     key = await importPKCS8(account.privateKey, "RS256");

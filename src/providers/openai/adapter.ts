@@ -5,6 +5,7 @@ import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import { VerbatimChunk } from "../../core/verbatim-json.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
 import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
@@ -35,6 +36,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
       return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
     },
     decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, quirks),
+    verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, quirks),
     streamDecoder: (op) => openAIStreamDecoder(op, quirks),
     decodeError: decodeUpstreamErrorBody,
   };
@@ -112,6 +114,17 @@ export function decodeOpenAIResponse(
   return native;
 }
 
+/** Whether `decodeOpenAIResponse` would hand this answer back unchanged (then its text is passed on as is). */
+export function isVerbatimOpenAIResponse(op: Operation, text: string, call: ProviderCall, quirks: OpenAIQuirks): boolean {
+  // Files, batches and containers are decoded by the resource adapters, which fill in what OpenAI leaves out.
+  if (quirks.adaptResponse || isResourceOperation(op)) return false;
+  if (op === "chat") return !text.includes(REASONING_CONTENT);
+  if (op === "embedding") return call.body?.["encoding_format"] !== "base64";
+  return true;
+}
+
+const REASONING_CONTENT = '"reasoning_content"';
+
 /** Providers name reasoning text `reasoning_content` (DeepSeek, xAI, Azure Foundry) or `reasoning`; canonical is `reasoning`. */
 function normalizeReasoning(native: JsonObject, field: "message" | "delta"): void {
   const choices = native["choices"];
@@ -137,9 +150,15 @@ function encodeFloatEmbeddings(native: JsonObject): void {
 
 /** Decodes OpenAI-style SSE: chat/completions chunks end with `[DONE]`; Responses events are named. */
 export function openAIStreamDecoder(op: Operation, quirks: OpenAIQuirks): ChunkDecoder {
+  const passesVerbatim = !quirks.adaptResponse && (op === "chat" || op === "text_completion");
   return {
     decode({ event, data }): DecodedEvent[] {
       if (data === "[DONE]") return [{ kind: "done" }];
+      // The common chunk needs no change: pass its text on without parsing it. Anything that might
+      // be an error, carry provider-named reasoning, or need a quirk takes the full path below.
+      if (passesVerbatim && data.charCodeAt(0) === 0x7b && !data.includes('"error"') && !data.includes(REASONING_CONTENT)) {
+        return [new VerbatimChunk(data)];
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(data);
