@@ -240,14 +240,6 @@ describe('async inference: /v1/async/*', () => {
     expect(done.json).toMatchObject({ status: 'failed', status_code: 400, error: { error: { message: "provider 'openai' does not support rerank" } } });
   });
 
-  it.each(['audio/speech', 'images/generations'])('/v1/async/%s answers 400: the operation is not supported yet', async (path) => {
-    const mock = await bed.mock();
-    const gateway = await bed.gateway(bed.appDir(), mock.url);
-    const reply = await postJson(`${gateway.url}/v1/async/${path}`, { model: 'openai/tts-1', input: 'hi' });
-    expectBifrostError(reply, 400);
-    expect(String((reply.json['error'] as JsonObject)['message'])).toMatch(/not supported by this gateway yet/);
-  });
-
   it('the async routes also answer under /openai/v1, where a bare model means openai', async () => {
     const mock = await bed.mock();
     mock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureJson(res, 'openai/chat/openai-text.json'));

@@ -1,17 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { AsyncJobRecord, JobOutcome, JobStore } from "../../stores/job-store.js";
-import type { Engine, EngineResult } from "../engine.js";
+import type { Engine, EngineRequest, EngineResult } from "../engine.js";
 import { GatewayFailure, gatewayError, type BifrostError } from "../schema/error.js";
 import type { RequestType } from "../schema/request-type.js";
 import { restoredJobRequest, type JobRequest } from "./job-request.js";
+import { MAX_SPEECH_JOB_AUDIO_BYTES, speechJobResult } from "./speech-job-result.js";
 
 /** A job a crash interrupted is run once more; interrupted again, it fails. */
 const MAX_ATTEMPTS = 2;
 
 export interface AsyncJobRunnerOptions {
   store: JobStore;
-  engine: Pick<Engine, "execute">;
+  /** `executeResource` runs jobs that answer with bytes (speech); an engine without it fails them. */
+  engine: Pick<Engine, "execute"> & Partial<Pick<Engine, "executeResource">>;
+  /** Most audio bytes a speech job keeps (default 25 MB). */
+  maxSpeechAudioBytes?: number;
   /** Most jobs running at once. */
   concurrency: number;
   /** TTL of a finished job's result when the submitter names none. */
@@ -139,13 +143,8 @@ export class AsyncJobRunner {
   private async run(job: AsyncJobRecord, signal: AbortSignal): Promise<void> {
     let outcome: JobOutcome;
     try {
-      const result = await this.options.engine.execute({ ...restoredJobRequest(job.request), stream: false, signal });
-      if (result.kind === "json") {
-        outcome = { statusCode: 200, result: result.body };
-      } else {
-        await discard(result);
-        outcome = { statusCode: 500, error: gatewayError({ status: 500, message: `an async ${job.requestType} job produced a ${result.kind} result, which cannot be stored` }) };
-      }
+      const request: EngineRequest = { ...restoredJobRequest(job.request), stream: false, signal };
+      outcome = request.op === "speech" ? await this.runSpeech(request) : await this.runJson(job, request);
     } catch (err) {
       if (signal.aborted && this.stopping) return this.store.requeue(job.id);
       if (!(err instanceof GatewayFailure)) this.options.logger?.error({ err, jobId: job.id }, "async job failed inside the gateway");
@@ -153,6 +152,24 @@ export class AsyncJobRunner {
       outcome = { statusCode: error.status_code, error };
     }
     await this.store.finish(job.id, outcome, this.now());
+  }
+
+  private async runJson(job: AsyncJobRecord, request: EngineRequest): Promise<JobOutcome> {
+    const result = await this.options.engine.execute(request);
+    if (result.kind === "json") return { statusCode: 200, result: result.body };
+    await discard(result);
+    return { statusCode: 500, error: gatewayError({ status: 500, message: `an async ${job.requestType} job produced a ${result.kind} result, which cannot be stored` }) };
+  }
+
+  /** Speech answers with audio bytes; the job keeps them as base64 in Bifrost's speech response. */
+  private async runSpeech(request: EngineRequest): Promise<JobOutcome> {
+    const { engine } = this.options;
+    if (!engine.executeResource) throw new Error("this job runner's engine cannot run speech jobs (no executeResource)");
+    const started = performance.now();
+    const result = await engine.executeResource(request);
+    if (result.kind === "json") return { statusCode: 200, result: result.body };
+    const maxBytes = this.options.maxSpeechAudioBytes ?? MAX_SPEECH_JOB_AUDIO_BYTES;
+    return { statusCode: 200, result: await speechJobResult(request, result, maxBytes, started) };
   }
 
   private async sweep(): Promise<void> {

@@ -16,6 +16,10 @@ export type RequestType =
   | "embedding"
   | "rerank"
   | "count_tokens"
+  | "speech"
+  | "speech_stream"
+  | "image_generation"
+  | "image_generation_stream"
   | ResourceOperation;
 
 /** Operations the engine knows how to run against a provider. */
@@ -31,6 +35,8 @@ export type Operation =
   | "list_models"
   | "rerank"
   | "count_tokens"
+  | "speech"
+  | "image_generation"
   | ResourceOperation;
 
 export function requestTypeOf(op: Operation, stream: boolean): RequestType {
@@ -41,6 +47,10 @@ export function requestTypeOf(op: Operation, stream: boolean): RequestType {
       return stream ? "text_completion_stream" : "text_completion";
     case "responses":
       return stream ? "responses_stream" : "responses";
+    case "speech":
+      return stream ? "speech_stream" : "speech";
+    case "image_generation":
+      return stream ? "image_generation_stream" : "image_generation";
     default:
       return op;
   }

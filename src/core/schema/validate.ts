@@ -72,12 +72,39 @@ const rerankSchema = z.looseObject({
   fallbacks: fallbacksField,
 });
 
+/** One speaker of a multi-speaker voice (`[{speaker, voice}]`), as Bifrost accepts besides a voice name. */
+const speakerVoice = z.looseObject({ speaker: z.string(), voice: z.string().min(1) });
+
+const speechSchema = z.looseObject({
+  model: modelField,
+  input: z.string({ message: "input is required and must be the text to speak" }).min(1, "input must not be empty"),
+  voice: z.union([z.string().min(1), z.array(speakerVoice).min(1, "voice must name at least one speaker")], {
+    message: "voice is required: a voice name such as alloy, or a list of {speaker, voice}",
+  }),
+  response_format: z.string({ message: "response_format must be a string such as mp3, opus, aac, flac, wav or pcm" }).optional(),
+  speed: z.number({ message: "speed must be a number" }).optional(),
+  instructions: z.string({ message: "instructions must be a string" }).optional(),
+  stream_format: z.enum(["audio", "sse"], { message: "stream_format must be audio or sse" }).optional(),
+  stream: streamField,
+  fallbacks: fallbacksField,
+});
+
+const imageGenerationSchema = z.looseObject({
+  model: modelField,
+  prompt: z.string({ message: "prompt is required and must be a string describing the image" }).min(1, "prompt must not be empty"),
+  n: z.number().int().positive({ message: "n must be a positive whole number" }).optional().nullable(),
+  stream: z.literal(false, { message: "image generation cannot be streamed through this gateway" }).optional(),
+  fallbacks: fallbacksField,
+});
+
 const SCHEMAS: Partial<Record<Operation, z.ZodType<JsonObject>>> = {
   chat: chatSchema,
   text_completion: textCompletionSchema,
   embedding: embeddingSchema,
   responses: responsesSchema,
   rerank: rerankSchema,
+  speech: speechSchema,
+  image_generation: imageGenerationSchema,
 };
 
 export interface ValidBody {

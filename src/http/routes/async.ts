@@ -1,10 +1,10 @@
 import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
-import { gatewayError } from "../../core/schema/error.js";
 import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
 import { jobEnvelope, jobNotFound, jobOwnerOf } from "../async-jobs.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
-import { inferenceHandler, type InferenceOptions } from "./inference.js";
+import type { InferenceOptions } from "./inference.js";
+import { operationHandler } from "./operation-handler.js";
 
 /** `/v1/async/<path>`: the same body as the sync route, run as a job. */
 const ASYNC_OPERATIONS: ReadonlyArray<[string, Operation]> = [
@@ -13,12 +13,8 @@ const ASYNC_OPERATIONS: ReadonlyArray<[string, Operation]> = [
   ["responses", "responses"],
   ["embeddings", "embedding"],
   ["rerank", "rerank"],
-];
-
-/** Bifrost has these async routes; Iris has no such operation yet. */
-const NOT_YET_SUPPORTED: ReadonlyArray<[string, string]> = [
+  ["images/generations", "image_generation"],
   ["audio/speech", "speech"],
-  ["images/generations", "image generation"],
 ];
 
 /** Bifrost's async inference API, also under `/openai/v1` and `/openai` (where a bare model means openai). */
@@ -29,12 +25,8 @@ export function addAsyncRoutes(router: Router, options: InferenceOptions): void 
     ["/openai/async", { defaultProvider: "openai" }],
   ] as const) {
     for (const [path, op] of ASYNC_OPERATIONS) {
-      router.add("POST", `${prefix}/${path}`, inferenceHandler(op, options, { ...surface, asyncRoute: true }));
+      router.add("POST", `${prefix}/${path}`, operationHandler(op, options, { ...surface, asyncRoute: true }));
       router.add("GET", `${prefix}/${path}/{job_id}`, jobStatusHandler(op, options.asyncJobs));
-    }
-    for (const [path, name] of NOT_YET_SUPPORTED) {
-      router.add("POST", `${prefix}/${path}`, notSupportedYet(name));
-      router.add("GET", `${prefix}/${path}/{job_id}`, notSupportedYet(name));
     }
   }
 }
@@ -48,12 +40,5 @@ function jobStatusHandler(op: Operation, jobs: AsyncJobRunner) {
     if (!job) return sendError(ctx.res, jobNotFound(requestType));
     const running = job.status === "pending" || job.status === "processing";
     sendJson(ctx.res, running ? 202 : 200, jobEnvelope(job));
-  };
-}
-
-function notSupportedYet(name: string) {
-  return (ctx: RouteContext): void => {
-    ctx.req.resume();
-    sendError(ctx.res, gatewayError({ status: 400, message: `${name} is not supported by this gateway yet, so it cannot run as an async job either` }));
   };
 }

@@ -1,12 +1,15 @@
 import type { Operation } from "../../core/schema/request-type.js";
 import type { Router } from "../router.js";
-import { inferenceHandler, type InferenceOptions } from "./inference.js";
+import type { InferenceOptions } from "./inference.js";
+import { operationHandler } from "./operation-handler.js";
 import { addOpenAIShapedRoutes } from "./unified.js";
 
 const AZURE_DEPLOYMENT_OPERATIONS: ReadonlyArray<[string, Operation]> = [
   ["chat/completions", "chat"],
   ["completions", "text_completion"],
   ["embeddings", "embedding"],
+  ["audio/speech", "speech"],
+  ["images/generations", "image_generation"],
 ];
 
 /**
@@ -21,7 +24,7 @@ export function addOpenAIRoutes(router: Router, options: InferenceOptions): void
       router.add(
         "POST",
         `${base}/{deployment}/${path}`,
-        inferenceHandler(op, options, { modelFromPath: (ctx) => `azure/${ctx.params["deployment"]}` }),
+        operationHandler(op, options, { modelFromPath: (ctx) => `azure/${ctx.params["deployment"]}` }),
       );
     }
   }

@@ -23,6 +23,8 @@ const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank" | Reso
   responses_cancel: "/responses",
   responses_input_items: "/responses",
   count_tokens: "/responses/input_tokens",
+  speech: "/audio/speech",
+  image_generation: "/images/generations",
 };
 
 /** The OpenAI wire format, shared by OpenAI itself and every OpenAI-compatible row. */
@@ -30,7 +32,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
   const quirks: OpenAIQuirks = row.quirks ?? {};
   return {
     name: row.name,
-    supports: (op) => op !== "rerank" && (op !== "count_tokens" || row.countsInputTokens === true),
+    supports: (op) => rowServes(row, op),
     buildRequest(call) {
       const origin = originOf(call.settings, row);
       return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
@@ -40,6 +42,22 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
     streamDecoder: (op) => openAIStreamDecoder(op, quirks),
     decodeError: decodeUpstreamErrorBody,
   };
+}
+
+/** Every OpenAI-wire operation but rerank; token counting, speech and images only where the row says so. */
+function rowServes(row: OpenAICompatibleRow, op: Operation): boolean {
+  switch (op) {
+    case "rerank":
+      return false;
+    case "count_tokens":
+      return row.countsInputTokens === true;
+    case "speech":
+      return row.servesSpeech === true;
+    case "image_generation":
+      return row.servesImageGeneration === true;
+    default:
+      return true;
+  }
 }
 
 function originOf(settings: ProviderSettings, row: OpenAICompatibleRow): string {
@@ -80,7 +98,10 @@ export function buildOpenAIRequest(
     default: {
       headers["content-type"] = "application/json";
       const body = nativeBody(call, quirks);
-      return { method: "POST", url: `${apiRoot}${path}${querySuffix}`, headers, body: JSON.stringify(body) };
+      const request: UpstreamRequest = { method: "POST", url: `${apiRoot}${path}${querySuffix}`, headers, body: JSON.stringify(body) };
+      // Speech answers with the audio itself, passed on to the caller as it arrives.
+      if (call.op === "speech") request.expect = "bytes";
+      return request;
     }
   }
 }

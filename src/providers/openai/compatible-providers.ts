@@ -27,14 +27,18 @@ export interface OpenAICompatibleRow {
   keyOptional?: boolean;
   /** Serves `POST /responses/input_tokens` (token counting); rows without it are counted locally. */
   countsInputTokens?: boolean;
+  /** Serves `POST /audio/speech` (text to speech). */
+  servesSpeech?: boolean;
+  /** Serves `POST /images/generations`. */
+  servesImageGeneration?: boolean;
   quirks?: OpenAIQuirks;
 }
 
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
-  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, quirks: openAIQuirks },
-  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY" },
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, quirks: openAIQuirks },
+  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY" },
-  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY" },
+  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true },
   { name: "openrouter", baseUrl: "https://openrouter.ai/api", pathPrefix: "/v1", envKey: "OPENROUTER_API_KEY" },
   { name: "fireworks", baseUrl: "https://api.fireworks.ai/inference", pathPrefix: "/v1", envKey: "FIREWORKS_API_KEY" },
   { name: "nebius", baseUrl: "https://api.studio.nebius.com", pathPrefix: "/v1", envKey: "NEBIUS_API_KEY" },
