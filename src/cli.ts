@@ -20,12 +20,15 @@ function fail(message: string): never {
 /**
  * Almost everything a gateway allocates dies with its request. V8's default lets the old generation
  * grow several-fold between full collections, which under load holds tens of MB of such garbage; 20 %
- * steps keep the resident size close to what is live, for about the same CPU (bench/README.md).
+ * steps keep the resident size close to what is live (bench/README.md).
+ * `node --heap-growing-percent=N dist/cli.js` overrides it (0: V8's own heuristics).
  */
 const HEAP_GROWING_PERCENT = 20;
 
 function main(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (!process.execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) {
+    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
