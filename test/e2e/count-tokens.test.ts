@@ -4,19 +4,16 @@
  * a counting endpoint (OpenAI, Anthropic, Gemini mocks) are asked; the rest (Groq) are counted with
  * the bundled tokenizer, and the answer says which.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Anthropic, { APIError as AnthropicAPIError } from '@anthropic-ai/sdk';
 import { ApiError as GenaiApiError, GoogleGenAI } from '@google/genai';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import OpenAI, { APIError as OpenAIAPIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../src/index.js';
 import type { RunningGateway } from '../../src/index.js';
 import { replyJson, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
+import { startTestGateway } from '../support/test-gateway.js';
 import { asRecord, extraFieldsOf, jsonBodyOf, onlyRequestTo, postJson } from './harness.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
@@ -46,7 +43,6 @@ function framedO200k(messages: ReadonlyArray<{ role: string; text: string }>, to
   return total;
 }
 
-let appDir: string;
 let gateway: RunningGateway;
 let openaiMock: MockUpstream;
 let anthropicMock: MockUpstream;
@@ -62,14 +58,7 @@ beforeAll(async () => {
     startMockUpstream(),
     startMockUpstream(),
   ]);
-  appDir = mkdtempSync(join(tmpdir(), 'iris-count-tokens-'));
-  gateway = await startGateway({
-    appDir,
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    logStyle: 'json',
-    configObject: {
+  gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url, max_retries: 0 } },
         anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
@@ -85,8 +74,7 @@ beforeAll(async () => {
           ],
         },
       },
-    },
-  });
+    });
 });
 
 afterEach(() => {
@@ -96,7 +84,6 @@ afterEach(() => {
 afterAll(async () => {
   await gateway?.close();
   await Promise.all([openaiMock, anthropicMock, geminiMock, groqMock, azureMock].map((m) => m?.close()));
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
 function openai(path: string): OpenAI {

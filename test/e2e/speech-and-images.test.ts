@@ -5,14 +5,11 @@
  * deployment paths; providers without the API are refused with a 400 BifrostError.
  * (The shared fixtures hold no speech or image recordings, so the mocks answer in OpenAI's documented shapes.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AzureOpenAI } from 'openai';
-import { startGateway } from '../../src/index.js';
 import type { RunningGateway } from '../../src/index.js';
 import { mp3LikeBytes } from '../support/audio-bytes.js';
+import { startTestGateway } from '../support/test-gateway.js';
 import { replyBytes, replyJson, replySse, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
 import {
@@ -314,29 +311,19 @@ describe('speech and images: bad input and upstream errors', () => {
 describe('a provider without speech or images (anthropic)', () => {
   let anthropicMock: MockUpstream;
   let gateway: RunningGateway;
-  /** Its own app dir, so no other gateway's job runner picks up its async jobs. */
-  const appDir = mkdtempSync(path.join(tmpdir(), 'iris-speech-'));
 
   beforeAll(async () => {
     anthropicMock = await startMockUpstream();
-    gateway = await startGateway({
-      appDir,
-      port: 0,
-      host: '127.0.0.1',
-      logLevel: 'silent',
-      logStyle: 'json',
-      configObject: {
+    gateway = await startTestGateway({
         providers: {
           anthropic: { keys: [{ name: 'a', value: 'sk-ant-e2e', models: [], weight: 1 }], network_config: { base_url: anthropicMock.url } },
         },
-      },
-    });
+      });
   });
 
   afterAll(async () => {
     await gateway?.close();
     await anthropicMock?.close();
-    rmSync(appDir, { recursive: true, force: true });
   });
 
   it.each([
