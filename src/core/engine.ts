@@ -74,6 +74,8 @@ export interface BytesResult {
   kind: "bytes";
   headers: Record<string, string>;
   body: Readable;
+  /** Who answered (the provider and model that served it, after any fallback) and how fast the headers came. */
+  extraFields?: ExtraFields;
 }
 
 /** What a file, batch or container operation answers: JSON, or the bytes of a file's content. */
@@ -333,7 +335,10 @@ export class Engine {
         }
         return this.upstreamFailure(ctx, res.status, text);
       }
-      if (bytes) return { ok: true, result: { kind: "bytes", headers: passedOnHeaders(res.headers), body: res.body } };
+      if (bytes) {
+        const extraFields = { ...ctx.fields, latency: elapsedMs(ctx.started) };
+        return { ok: true, result: { kind: "bytes", headers: passedOnHeaders(res.headers), body: res.body, extraFields } };
+      }
       return await jsonLinesOutcome(ctx, res.body, upstreamReq.url, controller.signal);
     } finally {
       clearTimeout(timer);

@@ -60,6 +60,23 @@ describe('async speech and image generation', () => {
     expect(mock.requests.map((r) => r.json)).toEqual([{ model: 'tts-1', input: SPOKEN, voice: 'alloy', response_format: 'mp3' }]);
   });
 
+  it('speech served by a fallback names the fallback model in extra_fields', async () => {
+    const mock = await bed.mock();
+    mock.on('POST', '/v1/audio/speech', (req, res) => {
+      const model = (mock.requests.at(-1)?.json as JsonObject | undefined)?.['model'];
+      if (model === 'tts-1') return replyJson(res, 503, { error: { message: 'overloaded', type: 'server_error' } });
+      return replyBytes(res, AUDIO, 'audio/mpeg');
+    });
+    const gateway = await bed.gateway(bed.appDir(), mock.url);
+    const submitted = await postJson(`${gateway.url}/v1/async/audio/speech`, { ...SPEECH_BODY, fallbacks: ['openai/tts-1-hd'] });
+    const done = await pollUntilDone(`${gateway.url}/v1/async/audio/speech/${String(submitted.json['id'])}`);
+    expect(done.json).toMatchObject({ status: 'completed' });
+    const result = done.json['result'] as JsonObject;
+    expect(Buffer.from(String(result['audio']), 'base64').equals(AUDIO)).toBe(true);
+    expect(result['extra_fields']).toMatchObject({ provider: 'openai', model_requested: 'tts-1-hd' });
+    expect(mock.requests.map((r) => (r.json as JsonObject)['model'])).toEqual(['tts-1', 'tts-1-hd']);
+  });
+
   it('speech: a poll answers 202 while the job runs', async () => {
     const mock = await bed.mock();
     let release!: () => void;
