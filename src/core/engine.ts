@@ -262,7 +262,7 @@ export class Engine {
     const deployment = adapter.deploymentFor?.(target.model, key);
     if (deployment && deployment !== target.model) fields.model_deployment = deployment;
     if (settings.sendBackRawRequest || req.sendBackRaw === true) fields.raw_request = typeof upstreamReq.body === "string" ? parseOrText(upstreamReq.body) : null;
-    const context: CallContext = { adapter, call, upstreamReq, started, extra, fields, wantsRaw, settings, clientSignal: req.signal };
+    const context: CallContext = { adapter, call, upstreamReq, started, extra, fields, wantsRaw, settings, clientSignal: req.signal, forwardHeaders: req.forwardHeaders };
     if (req.stream) return this.openStream(context, release);
     let outcome: AttemptOutcome | undefined;
     try {
@@ -300,7 +300,9 @@ export class Engine {
         }
         const next = upstreamReq.next?.({ headers: res.headers, body: native });
         if (next) {
-          upstreamReq = next;
+          // Each step of a chained operation goes out like the first: forwarded headers, then the provider's signing.
+          upstreamReq = withForwardedHeaders(next, ctx.forwardHeaders);
+          if (ctx.adapter.authorize) upstreamReq = await ctx.adapter.authorize(upstreamReq, ctx.call);
           continue;
         }
         const raw = ctx.wantsRaw ? JSON.parse(text) : undefined;
@@ -414,6 +416,7 @@ interface CallContext {
   wantsRaw: boolean;
   settings: ProviderSettings;
   clientSignal: CallerSignal;
+  forwardHeaders: Record<string, string> | undefined;
 }
 
 /**

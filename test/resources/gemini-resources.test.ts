@@ -157,9 +157,11 @@ describe('Gemini batches', () => {
     const { gateway, gemini, upstream } = await setup();
     await postJson(gateway, '/v1/batches', { model: 'gemini/gemini-2.5-flash', input_file_id: 'f1' });
     const id = [...gemini.batches.keys()][0]!;
-    const reply = await toJsonReply(await fetch(`${gateway.url}/v1/batches/${id}/cancel?provider=gemini`, { method: 'POST' }));
+    const reply = await toJsonReply(await fetch(`${gateway.url}/v1/batches/${id}/cancel?provider=gemini`, { method: 'POST', headers: { 'x-bf-eh-x-trace-id': 'trace-7' } }));
     expect(reply.json).toMatchObject({ id, status: 'cancelled', done: true });
     expect(upstream.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1beta/batches/${id}:cancel`, `GET /v1beta/batches/${id}`]);
+    // Both steps of the chained call go out with the caller's forwarded header.
+    expect(upstream.requests.slice(-2).map((r) => r.headers['x-trace-id'])).toEqual(['trace-7', 'trace-7']);
 
     const list = await getJson(gateway, '/v1/batches?provider=gemini');
     expect((list['data'] as JsonObject[]).map((b) => [b['id'], b['status']])).toEqual([[id, 'cancelled']]);
