@@ -1,10 +1,10 @@
 /**
  * The official `@anthropic-ai/sdk` against Iris's `/anthropic` surface, served by an OpenAI mock
- * (model `openai/...`) and by an Anthropic mock (bare `claude-...`); and the `openai` SDK on `/v1`
+ * (model `openai/...`), a DeepSeek mock (`deepseek/...`) and an Anthropic mock (bare `claude-...`); and the `openai` SDK on `/v1`
  * with `anthropic/claude-...`, served by the Anthropic mock. Every mock replays real recordings.
  */
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RunningGateway } from '../../src/index.js';
@@ -12,11 +12,12 @@ import { readJsonBody, readVcr } from '../support/fixtures.js';
 import type { VcrInteraction } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, replyJson, replyVcr, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
-import { asRecord, collectChatStream, extraFieldsOf, jsonBodyOf, onlyRequestTo, openAIClient, postJson } from './harness.js';
+import { asRecord, collectChatStream, extraFieldsOf, fixtureMessage, jsonBodyOf, onlyRequestTo, openAIClient, postJson } from './harness.js';
 import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
 const ANTHROPIC_KEY = 'sk-ant-e2e-key';
+const DEEPSEEK_KEY = 'sk-deepseek-e2e-key';
 const CLIENT_KEY = 'sk-client-key-not-forwarded';
 
 const OPENAI_TEXT = 'openai/chat/openai-text.json';
@@ -33,6 +34,24 @@ const ANTHROPIC_PARALLEL = 'anthropic/pydantic-ai/test_multiple_parallel_tool_ca
 const ANTHROPIC_CACHE_READ = 'anthropic/anthropic-issue-5942-cache-read.chunks.txt';
 const ANTHROPIC_CACHE_WRITE = 'anthropic/anthropic-issue-5942-cache-write.chunks.txt';
 const ANTHROPIC_ERROR = 'anthropic/anthropic-issue-17366-error.json';
+const DEEPSEEK_REASONING = 'deepseek/deepseek-reasoning.json';
+const DEEPSEEK_TOOL_STREAM = 'deepseek/deepseek-tool-call.chunks.txt';
+/** The reasoning_content deltas of DEEPSEEK_TOOL_STREAM, joined. */
+const DEEPSEEK_STREAMED_REASONING =
+  'The user is asking for the weather in San Francisco. I need to use the weather tool to get this information. ' +
+  'Let me invoke the weather tool with the location parameter set to "San Francisco".';
+
+/** A question with a base64 image and an image URL, as OpenAI chat content parts and as Anthropic content blocks. */
+const PHOTOS_AS_OPENAI_PARTS: ChatCompletionContentPart[] = [
+  { type: 'text', text: 'Which vegetables are these?' },
+  { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+  { type: 'image_url', image_url: { url: 'https://example.com/potato.jpg' } },
+];
+const PHOTOS_AS_ANTHROPIC_BLOCKS: Anthropic.ContentBlockParam[] = [
+  { type: 'text', text: 'Which vegetables are these?' },
+  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+  { type: 'image', source: { type: 'url', url: 'https://example.com/potato.jpg' } },
+];
 
 const MESSAGES_PATH = '/v1/messages';
 const CHAT_PATH = '/v1/chat/completions';
@@ -40,14 +59,17 @@ const CHAT_PATH = '/v1/chat/completions';
 let gateway: RunningGateway;
 let openaiMock: MockUpstream;
 let anthropicMock: MockUpstream;
+let deepseekMock: MockUpstream;
 
 beforeAll(async () => {
   openaiMock = await startMockUpstream();
   anthropicMock = await startMockUpstream();
+  deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
         anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });
@@ -55,11 +77,12 @@ beforeAll(async () => {
 afterEach(() => {
   openaiMock.reset();
   anthropicMock.reset();
+  deepseekMock.reset();
 });
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([openaiMock?.close(), anthropicMock?.close()]);
+  await Promise.all([openaiMock?.close(), anthropicMock?.close(), deepseekMock?.close()]);
 });
 
 function anthropicClient(): Anthropic {
@@ -158,32 +181,14 @@ describe('Anthropic SDK on /anthropic, served by OpenAI', () => {
       model: 'openai/gpt-4o',
       max_tokens: 256,
       output_config: { format: { type: 'json_schema', schema } },
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Which vegetables are these?' },
-            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
-            { type: 'image', source: { type: 'url', url: 'https://example.com/potato.jpg' } },
-          ],
-        },
-      ],
+      messages: [{ role: 'user', content: PHOTOS_AS_ANTHROPIC_BLOCKS }],
     });
 
     expect(jsonBodyOf(onlyRequestTo(openaiMock, CHAT_PATH))).toEqual({
       model: 'gpt-4o',
       max_tokens: 256,
       response_format: { type: 'json_schema', json_schema: { name: 'output', schema, strict: true } },
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Which vegetables are these?' },
-            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
-            { type: 'image_url', image_url: { url: 'https://example.com/potato.jpg' } },
-          ],
-        },
-      ],
+      messages: [{ role: 'user', content: PHOTOS_AS_OPENAI_PARTS }],
     });
   });
 
@@ -224,6 +229,63 @@ describe('Anthropic SDK on /anthropic, served by OpenAI', () => {
 
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect((err as APIError).type).toBe('rate_limit_error');
+  });
+});
+
+describe('Anthropic SDK on /anthropic, served by DeepSeek (OpenAI-compatible)', () => {
+  const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+
+  it('a thinking budget asks DeepSeek for reasoning, and its reasoning_content comes back as a thinking block', async () => {
+    deepseekMock.on('POST', CHAT_PATH, (_req, res) => replyFixtureJson(res, DEEPSEEK_REASONING));
+    const recorded = fixtureMessage(DEEPSEEK_REASONING);
+
+    const message = await anthropicClient().messages.create({
+      model: 'deepseek/deepseek-reasoner',
+      max_tokens: 4096,
+      thinking,
+      messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }],
+    });
+
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: recorded['reasoning_content'], signature: '' },
+      { type: 'text', text: recorded['content'] },
+    ]);
+    expect(message).toMatchObject({ stop_reason: 'end_turn', model: 'deepseek-reasoner', usage: { input_tokens: 18, output_tokens: 345 } });
+    const upstream = onlyRequestTo(deepseekMock, CHAT_PATH);
+    // 1024 of 4096 output tokens is a low share: the budget becomes DeepSeek's reasoning_effort.
+    expect(jsonBodyOf(upstream)).toEqual({
+      model: 'deepseek-reasoner',
+      max_tokens: 4096,
+      reasoning_effort: 'low',
+      messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }],
+    });
+    expect(upstream.headers['authorization']).toBe(`Bearer ${DEEPSEEK_KEY}`);
+  });
+
+  it('streams DeepSeek reasoning as thinking deltas, then the tool call', async () => {
+    deepseekMock.on('POST', CHAT_PATH, (_req, res) => replyFixtureSse(res, DEEPSEEK_TOOL_STREAM, 'openai', { splitEvery: 31 }));
+    const stream = anthropicClient().messages.stream({
+      model: 'deepseek/deepseek-reasoner',
+      max_tokens: 2048,
+      thinking,
+      tools: [{ name: 'weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }],
+      messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }],
+    });
+    const thinkingDeltas: string[] = [];
+    stream.on('thinking', (delta) => thinkingDeltas.push(delta));
+    const message = await stream.finalMessage();
+
+    expect(thinkingDeltas.length).toBeGreaterThan(1);
+    expect(thinkingDeltas.join('')).toBe(DEEPSEEK_STREAMED_REASONING);
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: DEEPSEEK_STREAMED_REASONING, signature: '' },
+      { type: 'tool_use', id: 'call_00_ioIn7yN9p1ZOMNpDLwd4MgAF', name: 'weather', input: { location: 'San Francisco' } },
+    ]);
+    // Anthropic counts cache reads apart from input_tokens: DeepSeek's 339 prompt tokens hold 320 cached ones.
+    expect(message).toMatchObject({ stop_reason: 'tool_use', usage: { input_tokens: 19, cache_read_input_tokens: 320, output_tokens: 83 } });
+    // 1024 of 2048 output tokens is about half: medium.
+    expect(jsonBodyOf(onlyRequestTo(deepseekMock, CHAT_PATH))).toMatchObject({ stream: true, max_tokens: 2048, reasoning_effort: 'medium' });
+    expect(jsonBodyOf(onlyRequestTo(deepseekMock, CHAT_PATH))).not.toHaveProperty('reasoning');
   });
 });
 
@@ -352,6 +414,15 @@ describe('OpenAI SDK on /v1 with anthropic/claude-sonnet-4-5', () => {
     expect(jsonBodyOf(upstream)).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello, how are you?' }] }] });
     expect(upstream.headers).toMatchObject({ 'x-api-key': ANTHROPIC_KEY, 'anthropic-version': '2023-06-01' });
     expect(upstream.headers['authorization']).toBeUndefined();
+  });
+
+  it('sends a data-URL image as a base64 source and an https image as a url source', async () => {
+    anthropicMessages(anthropicMock, (_req, res) => replyFixtureJson(res, ANTHROPIC_TEXT));
+
+    const completion = await client().chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: PHOTOS_AS_OPENAI_PARTS }] });
+
+    expect(completion.choices[0]?.message.content).toBe("Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+    expect(jsonBodyOf(onlyRequestTo(anthropicMock, MESSAGES_PATH))['messages']).toEqual([{ role: 'user', content: PHOTOS_AS_ANTHROPIC_BLOCKS }]);
   });
 
   it('streams the recorded text with the finish reason and usage on the last chunk', async () => {

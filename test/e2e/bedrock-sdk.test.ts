@@ -1,7 +1,8 @@
 /**
  * End to end with real SDKs:
  * - the AWS Bedrock Runtime SDK against Iris's /bedrock surface, served by an OpenAI mock replaying
- *   OpenAI recordings (Converse, ConverseStream, a tool round trip, images, structured output, errors);
+ *   OpenAI recordings (Converse, ConverseStream, a tool round trip, images, structured output, errors)
+ *   and by a DeepSeek mock replaying DeepSeek reasoning recordings;
  * - the OpenAI SDK on /v1 with `bedrock/<model>`, served by a Bedrock mock replaying the
  *   amazon-bedrock recordings (JSON bodies, JSONL streams encoded to event-stream bytes, and the
  *   raw recorded bytes split into small pieces), which checks each request's SigV4 signature.
@@ -39,6 +40,11 @@ import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_CHAT = '/v1/chat/completions';
 const OPENAI_KEY = 'sk-openai-e2e-key';
+const DEEPSEEK_KEY = 'sk-deepseek-e2e-key';
+/** The reasoning_content deltas of deepseek/deepseek-tool-call.chunks.txt, joined. */
+const DEEPSEEK_STREAMED_REASONING =
+  'The user is asking for the weather in San Francisco. I need to use the weather tool to get this information. ' +
+  'Let me invoke the weather tool with the location parameter set to "San Francisco".';
 const BEDROCK_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const CONVERSE_PATH = `/model/${encodeURIComponent(BEDROCK_MODEL)}/converse`;
 const CONVERSE_STREAM_PATH = `/model/${encodeURIComponent(BEDROCK_MODEL)}/converse-stream`;
@@ -51,10 +57,12 @@ const AWS_LONG_TERM_KEY = { name: 'aws-long-term', access_key: 'AKIAE2ELONGTERM'
 let gateway: RunningGateway;
 let openaiMock: MockUpstream;
 let bedrockMock: MockUpstream;
+let deepseekMock: MockUpstream;
 
 beforeAll(async () => {
   openaiMock = await startMockUpstream();
   bedrockMock = await startMockUpstream();
+  deepseekMock = await startMockUpstream();
   const bedrockKey = (k: typeof AWS_SESSION_KEY | typeof AWS_LONG_TERM_KEY) => {
     const { name, ...config } = k;
     return { name, models: [], weight: 1, bedrock_key_config: config };
@@ -63,6 +71,7 @@ beforeAll(async () => {
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
         bedrock: { keys: [bedrockKey(AWS_SESSION_KEY), bedrockKey(AWS_LONG_TERM_KEY)], network_config: { base_url: bedrockMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: [], weight: 1 }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });
@@ -70,12 +79,14 @@ beforeAll(async () => {
 afterEach(() => {
   openaiMock.reset();
   bedrockMock.reset();
+  deepseekMock.reset();
 });
 
 afterAll(async () => {
   await gateway?.close();
   await openaiMock?.close();
   await bedrockMock?.close();
+  await deepseekMock?.close();
 });
 
 function bedrockClient(): BedrockRuntimeClient {
@@ -100,6 +111,7 @@ function textOf(content: ContentBlock[] | undefined): string {
 
 interface CollectedConverseStream {
   text: string;
+  reasoning: string;
   tools: Array<{ toolUseId: string; name: string; input: string }>;
   stopReason: string | undefined;
   usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number } | undefined;
@@ -107,7 +119,7 @@ interface CollectedConverseStream {
 }
 
 async function collectConverseStream(stream: AsyncIterable<ConverseStreamOutput> | undefined): Promise<CollectedConverseStream> {
-  const out: CollectedConverseStream = { text: '', tools: [], stopReason: undefined, usage: undefined, types: [] };
+  const out: CollectedConverseStream = { text: '', reasoning: '', tools: [], stopReason: undefined, usage: undefined, types: [] };
   const toolsByBlock = new Map<number, { toolUseId: string; name: string; input: string }>();
   for await (const event of stream ?? []) {
     out.types.push(Object.keys(event).find((k) => k !== '$unknown') ?? '?');
@@ -119,6 +131,7 @@ async function collectConverseStream(stream: AsyncIterable<ConverseStreamOutput>
     }
     const delta = event.contentBlockDelta;
     if (delta?.delta?.text) out.text += delta.delta.text;
+    if (delta?.delta?.reasoningContent?.text) out.reasoning += delta.delta.reasoningContent.text;
     if (delta?.delta?.toolUse) toolsByBlock.get(delta.contentBlockIndex ?? -1)!.input += delta.delta.toolUse.input ?? '';
     if (event.messageStop) out.stopReason = event.messageStop.stopReason;
     if (event.metadata) out.usage = event.metadata.usage;
@@ -282,6 +295,60 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
   });
 });
 
+describe('Bedrock SDK → /bedrock → DeepSeek (OpenAI-compatible)', () => {
+  const thinking = { thinking: { type: 'enabled', budget_tokens: 1024 } };
+
+  it('Converse: a thinking budget asks DeepSeek for reasoning; reasoning_content comes back as a reasoningText block', async () => {
+    deepseekMock.on('POST', OPENAI_CHAT, (_req, res) => replyFixtureJson(res, 'deepseek/deepseek-reasoning.json'));
+    const recorded = fixtureMessage('deepseek/deepseek-reasoning.json');
+
+    const response = await bedrockClient().send(
+      new ConverseCommand({
+        modelId: 'deepseek/deepseek-reasoner',
+        messages: [{ role: 'user', content: [{ text: "How many 'r's are in the word 'strawberry'?" }] }],
+        inferenceConfig: { maxTokens: 4096 },
+        additionalModelRequestFields: thinking,
+      }),
+    );
+
+    expect(response.output?.message?.content).toEqual([{ reasoningContent: { reasoningText: { text: recorded['reasoning_content'] } } }, { text: recorded['content'] }]);
+    expect(response.stopReason).toBe('end_turn');
+    expect(response.usage).toMatchObject({ inputTokens: 18, outputTokens: 345, totalTokens: 363 });
+    const upstream = onlyRequest(deepseekMock, OPENAI_CHAT);
+    expect(upstream.headers['authorization']).toBe(`Bearer ${DEEPSEEK_KEY}`);
+    // 1024 of 4096 output tokens is a low share: the budget becomes DeepSeek's reasoning_effort.
+    expect(jsonBodyOf(upstream)).toEqual({
+      model: 'deepseek-reasoner',
+      messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }],
+      max_tokens: 4096,
+      reasoning_effort: 'low',
+    });
+  });
+
+  it('ConverseStream: reasoning deltas arrive as reasoningContent before the tool call', async () => {
+    deepseekMock.on('POST', OPENAI_CHAT, (_req, res) => replyFixtureSse(res, 'deepseek/deepseek-tool-call.chunks.txt', 'openai', { splitEvery: 29 }));
+
+    const response = await bedrockClient().send(
+      new ConverseStreamCommand({
+        modelId: 'deepseek/deepseek-reasoner',
+        messages: [{ role: 'user', content: [{ text: 'What is the weather in San Francisco?' }] }],
+        toolConfig: { tools: [{ toolSpec: { name: 'weather', inputSchema: { json: { type: 'object', properties: { location: { type: 'string' } } } } } }] },
+        additionalModelRequestFields: thinking,
+      }),
+    );
+    const out = await collectConverseStream(response.stream);
+
+    expect(out.reasoning).toBe(DEEPSEEK_STREAMED_REASONING);
+    expect(out.tools).toEqual([{ toolUseId: 'call_00_ioIn7yN9p1ZOMNpDLwd4MgAF', name: 'weather', input: '{"location": "San Francisco"}' }]);
+    expect(out.stopReason).toBe('tool_use');
+    // Bedrock counts cache reads apart from inputTokens: DeepSeek's 339 prompt tokens hold 320 cached ones.
+    expect(out.usage).toMatchObject({ inputTokens: 19, cacheReadInputTokens: 320, outputTokens: 83, totalTokens: 422 });
+    const upstream = jsonBodyOf(onlyRequest(deepseekMock, OPENAI_CHAT));
+    expect(upstream).toMatchObject({ stream: true, reasoning_effort: 'low' });
+    expect(upstream).not.toHaveProperty('reasoning');
+  });
+});
+
 /** Replies to Converse with a JSON fixture and to ConverseStream with event-stream bytes. */
 function serveBedrock(json: string | undefined, streamBytes: (() => Buffer) | undefined, splitEvery = 17): void {
   if (json) bedrockMock.on('POST', CONVERSE_PATH, (_req, res) => replyFixtureJson(res, json));
@@ -432,6 +499,29 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
     })().catch((err: unknown) => err);
     expect(text).toBe('Hel');
     expect(String((failure as Error | undefined)?.message)).toContain('Too many tokens');
+  });
+
+  it('a data-URL image reaches Converse as image bytes with their format', async () => {
+    serveBedrock('amazon-bedrock/amazon-bedrock-text.json', undefined);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+    const completion = await client().chat.completions.create({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } },
+          ],
+        },
+      ],
+    });
+
+    expect(completion.choices[0]!.message.content).toContain('There are **3** "r"s in "strawberry."');
+    expect(jsonBodyOf(onlyRequest(bedrockMock, CONVERSE_PATH))['messages']).toEqual([
+      { role: 'user', content: [{ text: 'What is this?' }, { image: { format: 'png', source: { bytes: png.toString('base64') } } }] },
+    ]);
   });
 
   it('a remote image URL is refused before any upstream call (Converse needs bytes)', async () => {

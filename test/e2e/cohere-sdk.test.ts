@@ -1,7 +1,7 @@
 /**
  * The official `cohere-ai` SDK (CohereClientV2) against Iris's `/cohere` surface, served by an OpenAI
- * mock replaying OpenAI recordings (text, stream, tool round trips, images, JSON, embeddings, errors)
- * and by a Cohere mock; the OpenAI SDK on `/v1` with `cohere/...` models against the Cohere mock
+ * mock replaying OpenAI recordings (text, stream, tool round trips, images, JSON, embeddings, errors),
+ * by a DeepSeek mock replaying DeepSeek reasoning recordings and by a Cohere mock; the OpenAI SDK on `/v1` with `cohere/...` models against the Cohere mock
  * replaying Cohere recordings; and `/v1/rerank` in Bifrost's shape.
  */
 import type { ServerResponse } from 'node:http';
@@ -17,6 +17,7 @@ import { startTestGateway } from '../support/test-gateway.js';
 
 const OPENAI_KEY = 'sk-openai-e2e-key';
 const COHERE_KEY = 'cohere-e2e-key';
+const DEEPSEEK_KEY = 'sk-deepseek-e2e-key';
 const COHERE_MODEL = 'command-a-03-2025';
 
 const OPENAI_TEXT = 'openai/chat/openai-text.json';
@@ -24,6 +25,12 @@ const OPENAI_TOOL_STREAM = 'openai/chat/issue-15789-step-1.chunks.txt';
 const OPENAI_AFTER_TOOL_STREAM = 'openai/chat/issue-15789-step-2.chunks.txt';
 const OPENAI_TOOL_ROUND_TRIP = 'openai/chat/pydantic-ai/test_openai_native_output.yaml';
 const OPENAI_IMAGE_TOOL = 'openai/chat/pydantic-ai/test_image_url_tool_response.yaml';
+const DEEPSEEK_REASONING = 'deepseek/deepseek-reasoning.json';
+const DEEPSEEK_TOOL_STREAM = 'deepseek/deepseek-tool-call.chunks.txt';
+/** The reasoning_content deltas of DEEPSEEK_TOOL_STREAM, joined. */
+const DEEPSEEK_STREAMED_REASONING =
+  'The user is asking for the weather in San Francisco. I need to use the weather tool to get this information. ' +
+  'Let me invoke the weather tool with the location parameter set to "San Francisco".';
 
 /** Float32-exact values, so float and base64 encodings carry the very same numbers. */
 const VECTORS: readonly number[][] = [
@@ -50,16 +57,19 @@ const RERANK_DOCUMENTS = [
 let gateway: RunningGateway;
 let openaiMock: MockUpstream;
 let cohereMock: MockUpstream;
+let deepseekMock: MockUpstream;
 let cohereClient: CohereClientV2;
 let openai: OpenAI;
 
 beforeAll(async () => {
   openaiMock = await startMockUpstream();
   cohereMock = await startMockUpstream();
+  deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
         cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: [], weight: 1 }], network_config: { base_url: cohereMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: [], weight: 1 }], network_config: { base_url: deepseekMock.url } },
       },
     });
   cohereClient = new CohereClientV2({ token: 'co-client-key-not-forwarded', environment: `${gateway.url}/cohere`, maxRetries: 0, timeoutInSeconds: 10 });
@@ -69,11 +79,12 @@ beforeAll(async () => {
 afterEach(() => {
   openaiMock.reset();
   cohereMock.reset();
+  deepseekMock.reset();
 });
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([openaiMock?.close(), cohereMock?.close()]);
+  await Promise.all([openaiMock?.close(), cohereMock?.close(), deepseekMock?.close()]);
 });
 
 /** Replays a two-turn OpenAI cassette: the first answer until the request carries a tool result. */
@@ -315,6 +326,47 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
     expect((failure as CohereError).statusCode).toBe(400);
     expect(String(asRecord((failure as CohereError).body, 'error body')['message'])).toMatch(/documents.*openai/);
     expect(openaiMock.requests).toHaveLength(0);
+  });
+});
+
+describe('Cohere SDK on /cohere, served by DeepSeek (OpenAI-compatible)', () => {
+  const thinking = { type: 'enabled' as const, tokenBudget: 1024 };
+
+  it('chat: a thinking budget asks DeepSeek for reasoning, and reasoning_content comes back as a thinking block', async () => {
+    deepseekMock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureJson(res, DEEPSEEK_REASONING));
+    const recorded = fixtureMessage(DEEPSEEK_REASONING);
+
+    const response = await cohereClient.chat({ model: 'deepseek/deepseek-reasoner', messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }], thinking });
+
+    expect(response.message.content).toEqual([
+      { type: 'thinking', thinking: recorded['reasoning_content'] },
+      { type: 'text', text: recorded['content'] },
+    ]);
+    expect(response.finishReason).toBe('COMPLETE');
+    const upstream = onlyRequestTo(deepseekMock, '/v1/chat/completions');
+    expect(upstream.headers['authorization']).toBe(`Bearer ${DEEPSEEK_KEY}`);
+    // No output limit was set: 1024 is a low share of the 4096 tokens a budget is weighed against.
+    expect(jsonBodyOf(upstream)).toEqual({
+      model: 'deepseek-reasoner',
+      messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }],
+      reasoning_effort: 'low',
+    });
+  });
+
+  it('chatStream: thinking content deltas, then the tool call', async () => {
+    deepseekMock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureSse(res, DEEPSEEK_TOOL_STREAM, 'openai', { splitEvery: 37 }));
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
+
+    const collected = await collectCohereStream(
+      await cohereClient.chatStream({ model: 'deepseek/deepseek-reasoner', messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }], tools, thinking }),
+    );
+
+    expect(collected.thinking).toBe(DEEPSEEK_STREAMED_REASONING);
+    expect(collected.toolCalls).toEqual([{ id: 'call_00_ioIn7yN9p1ZOMNpDLwd4MgAF', name: 'weather', arguments: '{"location": "San Francisco"}' }]);
+    expect(collected.end).toMatchObject({ finishReason: 'TOOL_CALL' });
+    const upstream = jsonBodyOf(onlyRequestTo(deepseekMock, '/v1/chat/completions'));
+    expect(upstream).toMatchObject({ stream: true, reasoning_effort: 'low' });
+    expect(upstream).not.toHaveProperty('reasoning');
   });
 });
 

@@ -22,9 +22,12 @@ const GEMINI_KEY = 'gemini-e2e-key';
 const OPENAI_TEXT = 'openai/chat/openai-text.json';
 const OPENAI_TOOL_JSON = 'openai/chat/pydantic-ai/test_image_url_tool_response.yaml';
 const OPENAI_TOOL_STREAM = 'openai/chat/pydantic-ai/test_run_stream_sync_streams_real_model.yaml';
+const OPENAI_JSON_OUTPUT = 'openai/chat/pydantic-ai/test_openai_native_output.yaml';
 const ANTHROPIC_TEXT = 'anthropic/anthropic-text.json';
 const ANTHROPIC_TEXT_STREAM = 'anthropic/anthropic-text.chunks.txt';
 const ANTHROPIC_TOOL = 'anthropic/anthropic-tool-no-args.json';
+const ANTHROPIC_THINKING = 'anthropic/anthropic-clear-thinking.1.json';
+const ANTHROPIC_THINKING_STREAM = 'anthropic/anthropic-clear-thinking.1.chunks.txt';
 const SIGNATURE_CASSETTE = 'google/pydantic-ai/test_google_streaming_tool_call_thought_signature.yaml';
 
 const CHAT_PATH = '/v1/chat/completions';
@@ -192,6 +195,25 @@ describe('@google/genai → /genai → OpenAI', () => {
     expect(jsonBodyOf(requestsTo(openaiMock, CHAT_PATH)[1]!)['messages']).toEqual(recordedSecond['messages']);
   });
 
+  it('generateContent with a responseSchema: OpenAI gets a json_schema response format, and the JSON answer parses', async () => {
+    const answer = readVcr(OPENAI_JSON_OUTPUT).interactions[1]!.response;
+    openaiMock.on('POST', CHAT_PATH, (_req, res) => replyJson(res, 200, answer.parsedBody));
+    const response = await genai().models.generateContent({
+      model: 'openai/gpt-4o',
+      contents: 'What is the largest city in Mexico?',
+      config: {
+        responseMimeType: 'application/json',
+        responseSchema: { type: Type.OBJECT, properties: { city: { type: Type.STRING }, country: { type: Type.STRING } }, required: ['city', 'country'] },
+      },
+    });
+    expect(JSON.parse(response.text ?? '')).toEqual({ city: 'Mexico City', country: 'Mexico' });
+    expect(response.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(jsonBodyOf(onlyRequestTo(openaiMock, CHAT_PATH))['response_format']).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'] } },
+    });
+  });
+
   it('embedContent with several texts: one embedding per text, in order', async () => {
     openaiMock.on('POST', '/v1/embeddings', (req, res) =>
       replyJson(res, 200, {
@@ -287,9 +309,70 @@ describe('@google/genai → /genai → Anthropic', () => {
     expect(sent[1]).toMatchObject({ role: 'assistant', content: expect.arrayContaining([{ type: 'tool_use', id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', name: 'updateIssueList', input: {} }]) });
     expect(sent[2]).toMatchObject({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', content: '{"updated":3}' }] });
   });
+
+  it('thinkingConfig: the budget reaches Claude as thinking, and the thinking comes back as a thought part, streamed and not', async () => {
+    anthropicMock.on('POST', MESSAGES_PATH, (req, res) =>
+      jsonBodyOf(req)['stream'] === true ? replyFixtureSse(res, ANTHROPIC_THINKING_STREAM, 'named-events') : replyFixtureJson(res, ANTHROPIC_THINKING),
+    );
+    const ai = genai();
+    const model = 'anthropic/claude-sonnet-4-5';
+    const config = { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } };
+    const recorded = (readJsonBody(ANTHROPIC_THINKING) as { content: Array<{ signature?: string }> }).content;
+
+    const response = await ai.models.generateContent({ model, contents: 'What is 925 divided by 5?', config });
+
+    expect(response.candidates?.[0]?.content?.parts).toEqual([
+      { text: '925 divided by 5 = 185', thought: true, thoughtSignature: recorded[0]!.signature },
+      { text: '925 ÷ 5 = 185' },
+    ]);
+    expect(response.text).toBe('925 ÷ 5 = 185');
+    expect(response.usageMetadata).toMatchObject({ promptTokenCount: 69, candidatesTokenCount: 33 });
+
+    let thoughts = '';
+    let text = '';
+    for await (const chunk of await ai.models.generateContentStream({ model, contents: 'And divided by 5?', config })) {
+      for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
+        if (part.thought) thoughts += part.text ?? '';
+        else text += part.text ?? '';
+      }
+    }
+    expect(thoughts).toBe('The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185');
+    expect(text).toBe('925 ÷ 5 = 185');
+
+    // Anthropic counts thinking inside max_tokens: with no limit set, the default answer room is added to the budget.
+    for (const req of requestsTo(anthropicMock, MESSAGES_PATH)) {
+      expect(jsonBodyOf(req)).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 }, max_tokens: 1024 + 4096 });
+    }
+    expect(requestsTo(anthropicMock, MESSAGES_PATH)).toHaveLength(2);
+  });
+
+  it('application/json without a schema is refused with INVALID_ARGUMENT naming the format, before any upstream call', async () => {
+    const error = await genai()
+      .models.generateContent({ model: 'anthropic/claude-sonnet-4-5', contents: 'A recipe as JSON.', config: { responseMimeType: 'application/json' } })
+      .catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(400);
+    expect(JSON.parse((error as ApiError).message)).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('json_schema') } });
+    expect(anthropicMock.requests).toEqual([]);
+  });
 });
 
 describe('@google/genai → /genai → Gemini (bare model names)', () => {
+  it('responseMimeType and responseSchema reach Gemini in generationConfig, and the JSON answer parses', async () => {
+    geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyFixtureJson(res, 'google/google-response-schema-7689.json'));
+    const response = await genai().models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'Where is the Eiffel Tower? Answer with the city.',
+      config: { responseMimeType: 'application/json', responseSchema: { type: Type.OBJECT, properties: { location: { type: Type.STRING } }, required: ['location'] } },
+    });
+    expect(JSON.parse(response.text ?? '')).toEqual({ location: 'Paris' });
+    expect(response.usageMetadata).toMatchObject({ promptTokenCount: 6, candidatesTokenCount: 5, thoughtsTokenCount: 40 });
+    expect(jsonBodyOf(onlyRequestTo(geminiMock, geminiPath('gemini-2.5-flash', 'generateContent')))['generationConfig']).toEqual({
+      responseMimeType: 'application/json',
+      responseSchema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    });
+  });
+
   it('the thought signature of a function call survives the round trip through the SDK', async () => {
     geminiMock.on('POST', geminiPath('gemini-3-pro-preview', 'generateContent'), (req, res) => {
       const contents = jsonBodyOf(req)['contents'] as unknown[];

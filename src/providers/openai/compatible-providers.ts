@@ -1,6 +1,6 @@
 import type { Operation } from "../../core/schema/request-type.js";
 import { mistralQuirks } from "./mistral-quirks.js";
-import { openAIQuirks } from "./openai-quirks.js";
+import { openAIQuirks, withReasoningEffort } from "./openai-quirks.js";
 
 /** How one OpenAI-compatible provider differs from OpenAI itself. */
 export interface OpenAIQuirks {
@@ -34,22 +34,26 @@ export interface OpenAICompatibleRow {
   quirks?: OpenAIQuirks;
 }
 
+/** Rows that take OpenAI's `reasoning_effort` and would ignore or refuse the canonical `reasoning` object. */
+const REASONING_EFFORT = withReasoningEffort();
+
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
   { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, quirks: openAIQuirks },
-  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true },
-  { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY" },
-  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true },
+  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true, quirks: REASONING_EFFORT },
+  { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY", quirks: REASONING_EFFORT },
+  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true, quirks: REASONING_EFFORT },
+  // OpenRouter reads the canonical `reasoning` object (effort or token budget) as it is.
   { name: "openrouter", baseUrl: "https://openrouter.ai/api", pathPrefix: "/v1", envKey: "OPENROUTER_API_KEY" },
-  { name: "fireworks", baseUrl: "https://api.fireworks.ai/inference", pathPrefix: "/v1", envKey: "FIREWORKS_API_KEY" },
-  { name: "nebius", baseUrl: "https://api.studio.nebius.com", pathPrefix: "/v1", envKey: "NEBIUS_API_KEY" },
-  { name: "parasail", baseUrl: "https://api.parasail.io", pathPrefix: "/v1", envKey: "PARASAIL_API_KEY" },
-  { name: "perplexity", baseUrl: "https://api.perplexity.ai", pathPrefix: "", envKey: "PERPLEXITY_API_KEY" },
-  { name: "huggingface", baseUrl: "https://router.huggingface.co", pathPrefix: "/v1", envKey: "HUGGING_FACE_API_KEY" },
-  { name: "deepseek", baseUrl: "https://api.deepseek.com", pathPrefix: "/v1", envKey: "DEEPSEEK_API_KEY" },
-  { name: "mistral", baseUrl: "https://api.mistral.ai", pathPrefix: "/v1", envKey: "MISTRAL_API_KEY", quirks: mistralQuirks },
-  { name: "ollama", baseUrl: "http://localhost:11434", pathPrefix: "/v1", envBaseUrl: "OLLAMA_BASE_URL", keyOptional: true },
-  { name: "vllm", pathPrefix: "/v1", envBaseUrl: "VLLM_BASE_URL", envKey: "VLLM_API_KEY", keyOptional: true },
-  { name: "sgl", pathPrefix: "/v1", envBaseUrl: "SGL_BASE_URL", envKey: "SGL_API_KEY", keyOptional: true },
+  { name: "fireworks", baseUrl: "https://api.fireworks.ai/inference", pathPrefix: "/v1", envKey: "FIREWORKS_API_KEY", quirks: REASONING_EFFORT },
+  { name: "nebius", baseUrl: "https://api.studio.nebius.com", pathPrefix: "/v1", envKey: "NEBIUS_API_KEY", quirks: REASONING_EFFORT },
+  { name: "parasail", baseUrl: "https://api.parasail.io", pathPrefix: "/v1", envKey: "PARASAIL_API_KEY", quirks: REASONING_EFFORT },
+  { name: "perplexity", baseUrl: "https://api.perplexity.ai", pathPrefix: "", envKey: "PERPLEXITY_API_KEY", quirks: REASONING_EFFORT },
+  { name: "huggingface", baseUrl: "https://router.huggingface.co", pathPrefix: "/v1", envKey: "HUGGING_FACE_API_KEY", quirks: REASONING_EFFORT },
+  { name: "deepseek", baseUrl: "https://api.deepseek.com", pathPrefix: "/v1", envKey: "DEEPSEEK_API_KEY", quirks: REASONING_EFFORT },
+  { name: "mistral", baseUrl: "https://api.mistral.ai", pathPrefix: "/v1", envKey: "MISTRAL_API_KEY", quirks: withReasoningEffort(mistralQuirks) },
+  { name: "ollama", baseUrl: "http://localhost:11434", pathPrefix: "/v1", envBaseUrl: "OLLAMA_BASE_URL", keyOptional: true, quirks: REASONING_EFFORT },
+  { name: "vllm", pathPrefix: "/v1", envBaseUrl: "VLLM_BASE_URL", envKey: "VLLM_API_KEY", keyOptional: true, quirks: REASONING_EFFORT },
+  { name: "sgl", pathPrefix: "/v1", envBaseUrl: "SGL_BASE_URL", envKey: "SGL_API_KEY", keyOptional: true, quirks: REASONING_EFFORT },
 ];
 
 const ROWS_BY_NAME = new Map(OPENAI_COMPATIBLE_PROVIDERS.map((row) => [row.name, row]));

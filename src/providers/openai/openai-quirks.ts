@@ -5,6 +5,18 @@ import type { OpenAIQuirks } from "./compatible-providers.js";
 /** Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`. */
 const REASONING_MODEL = /^(o\d|gpt-5)/;
 
+/** The output limit a reasoning budget is weighed against when the request sets none (Bifrost's too). */
+const REASONING_REFERENCE_MAX_TOKENS = 4096;
+
+/** The smallest budget that still asks for reasoning: the scale a budget is placed on starts here. */
+const MIN_REASONING_BUDGET = 1;
+
+/** Largest share of the output limit a budget may take for each effort, smallest first; above them all: high (Bifrost's cut points). */
+const EFFORT_BY_BUDGET_SHARE: ReadonlyArray<readonly [maxShare: number, effort: string]> = [
+  [0.25, "low"],
+  [0.6, "medium"],
+];
+
 /**
  * OpenAI (and Azure OpenAI) validate message fields strictly, so canonical fields that only other
  * providers understand are taken off before sending: assistant `reasoning` / `reasoning_details`
@@ -15,7 +27,7 @@ export const openAIQuirks: OpenAIQuirks = {
   adaptRequest(op: Operation, body: JsonObject): void {
     if (op !== "chat") return;
     if (Array.isArray(body["messages"])) body["messages"] = body["messages"].map(withoutCanonicalOnlyFields);
-    mapCanonicalReasoning(body);
+    mapCanonicalReasoningToEffort(body);
     const model = body["model"];
     if (typeof model === "string" && REASONING_MODEL.test(model) && body["max_tokens"] !== undefined && body["max_completion_tokens"] === undefined) {
       body["max_completion_tokens"] = body["max_tokens"];
@@ -24,12 +36,49 @@ export const openAIQuirks: OpenAIQuirks = {
   },
 };
 
-/** Canonical `reasoning: {effort}` is OpenAI's `reasoning_effort`; token budgets have no OpenAI equivalent. */
-function mapCanonicalReasoning(body: JsonObject): void {
+/** For compatible APIs that, like OpenAI, take `reasoning_effort` and no canonical `reasoning` object. */
+export function withReasoningEffort(quirks: OpenAIQuirks = {}): OpenAIQuirks {
+  return {
+    ...quirks,
+    adaptRequest(op: Operation, body: JsonObject): void {
+      if (op === "chat") mapCanonicalReasoningToEffort(body);
+      quirks.adaptRequest?.(op, body);
+    },
+  };
+}
+
+/**
+ * Canonical `reasoning` → `reasoning_effort`, the one reasoning control of OpenAI's chat API. An
+ * effort is sent as it is; a token budget has no OpenAI equivalent, so it becomes an effort rather
+ * than being dropped. An explicit `reasoning_effort` wins over both.
+ */
+function mapCanonicalReasoningToEffort(body: JsonObject): void {
   const reasoning = body["reasoning"];
   if (!isRecord(reasoning)) return;
-  if (typeof reasoning["effort"] === "string" && body["reasoning_effort"] === undefined) body["reasoning_effort"] = reasoning["effort"];
   delete body["reasoning"];
+  if (body["reasoning_effort"] !== undefined) return;
+  if (typeof reasoning["effort"] === "string") body["reasoning_effort"] = reasoning["effort"];
+  else if (typeof reasoning["max_tokens"] === "number") body["reasoning_effort"] = effortForReasoningBudget(reasoning["max_tokens"], outputLimitOf(body));
+}
+
+/**
+ * Bifrost's estimate: the budget's share of the output limit picks the effort (0 or less turns
+ * reasoning off). A budget above the limit counts as the whole limit.
+ */
+export function effortForReasoningBudget(budget: number, outputLimit: number): string {
+  if (budget <= 0) return "none";
+  if (outputLimit <= MIN_REASONING_BUDGET) return "high";
+  const counted = Math.min(Math.max(budget, MIN_REASONING_BUDGET), outputLimit);
+  const share = (counted - MIN_REASONING_BUDGET) / (outputLimit - MIN_REASONING_BUDGET);
+  return EFFORT_BY_BUDGET_SHARE.find(([maxShare]) => share <= maxShare)?.[1] ?? "high";
+}
+
+function outputLimitOf(body: JsonObject): number {
+  for (const field of ["max_completion_tokens", "max_tokens"]) {
+    const limit = body[field];
+    if (typeof limit === "number" && limit > 0) return limit;
+  }
+  return REASONING_REFERENCE_MAX_TOKENS;
 }
 
 function withoutCanonicalOnlyFields(message: unknown): unknown {
