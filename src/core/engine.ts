@@ -221,18 +221,12 @@ export class Engine {
     extra: ErrorExtraFields,
   ): Promise<AttemptOutcome> {
     const { settings, adapter, limiter } = entry;
-    const call: ProviderCall = {
-      op: req.op,
-      settings,
-      key,
-      model: target.model,
-      stream: req.stream,
-      ...(req.body ? { body: req.body } : {}),
-      ...(req.resourceId ? { resourceId: req.resourceId } : {}),
-      ...(req.childId ? { childId: req.childId } : {}),
-      ...(req.upload ? { upload: req.upload } : {}),
-      ...(req.query ? { query: req.query } : {}),
-    };
+    const call: ProviderCall = { op: req.op, settings, key, model: target.model, stream: req.stream };
+    if (req.body) call.body = req.body;
+    if (req.resourceId) call.resourceId = req.resourceId;
+    if (req.childId) call.childId = req.childId;
+    if (req.upload) call.upload = req.upload;
+    if (req.query) call.query = req.query;
     let upstreamReq: UpstreamRequest;
     try {
       upstreamReq = withForwardedHeaders(adapter.buildRequest(call), req.forwardHeaders);
@@ -241,15 +235,17 @@ export class Engine {
       if (err instanceof GatewayFailure) return refused({ ...detailsOf(err.body), extra });
       throw err;
     }
-    const slot = limiter.acquire(this.config.client.dropExcessRequests, req.signal);
-    if (slot === "full") {
-      return refused({ status: 429, message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`, extra });
-    }
-    let release: () => void;
-    try {
-      release = await slot;
-    } catch {
-      return { ok: false, clientAborted: true, retryable: false, error: gatewayError({ status: 499, message: "client closed the request", extra }) };
+    let release = limiter.tryAcquire();
+    if (!release) {
+      const slot = limiter.acquire(this.config.client.dropExcessRequests, req.signal);
+      if (slot === "full") {
+        return refused({ status: 429, message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`, extra });
+      }
+      try {
+        release = await slot;
+      } catch {
+        return { ok: false, clientAborted: true, retryable: false, error: gatewayError({ status: 499, message: "client closed the request", extra }) };
+      }
     }
     const wantsRaw = req.sendBackRaw === true || settings.sendBackRawResponse;
     const fields: ExtraFields = {

@@ -7,7 +7,8 @@ import { failure, type GatewayFailure } from "../core/schema/error.js";
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown | GatewayFailure> {
   const type = req.headers["content-type"];
-  if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+  const plainJson = type === "application/json" || type?.startsWith("application/json;") === true;
+  if (!type || (!plainJson && !/^application\/([\w.+-]+\+)?json\b/i.test(type))) {
     req.resume();
     return failure({ status: 415, message: `content-type must be application/json (got ${type ? `'${type}'` : "none"})`, code: "unsupported_media_type" });
   }

@@ -56,6 +56,10 @@ export async function pipeEncodedStream<Frame>(
 
 function joined(parts: (string | Buffer)[]): string | Buffer {
   if (parts.length === 1) return parts[0]!;
-  if (parts.every((part) => typeof part === "string")) return parts.join("");
-  return Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part) : part)));
+  let text = "";
+  for (const part of parts) {
+    if (typeof part !== "string") return Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
+    text += part;
+  }
+  return text;
 }

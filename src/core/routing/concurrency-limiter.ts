@@ -22,6 +22,13 @@ export class ConcurrencyLimiter {
     return this.waiting.length;
   }
 
+  /** A release function when a slot is free right now (no promise, no wait); undefined otherwise. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.concurrency || this.waiting.length > 0) return undefined;
+    this.active++;
+    return this.releaser();
+  }
+
   /** Resolves with a release function once a slot is free; `full` when the queue has no room. */
   acquire(dropWhenFull: boolean, signal?: CallerSignal): Promise<() => void> | "full" {
     if (this.active < this.concurrency) {

@@ -9,8 +9,8 @@ export interface KeySelection {
 }
 
 /** Keys whose allow-list admits the model (an empty list admits every model; no model admits every key). */
-export function keysForModel(keys: readonly KeySettings[], model: string | undefined): KeySettings[] {
-  if (model === undefined) return [...keys];
+export function keysForModel(keys: readonly KeySettings[], model: string | undefined): readonly KeySettings[] {
+  if (model === undefined || keys.every((k) => k.models.length === 0)) return keys;
   return keys.filter((k) => k.models.length === 0 || k.models.includes(model));
 }
 
