@@ -1,6 +1,6 @@
 /**
  * The official `@google/genai` SDK against Iris's `/genai` surface, served by an OpenAI mock
- * (model `openai/...`), an Anthropic mock (`anthropic/...`) and a Gemini mock (bare Gemini names);
+ * (model `openai/...`), an Anthropic mock (`anthropic/...`), a DeepSeek mock (`deepseek/...`) and a Gemini mock (bare Gemini names);
  * and the `openai` SDK on `/v1` with `gemini/...`, served by the Gemini mock. Every mock replays
  * real recordings.
  */
@@ -38,14 +38,16 @@ let gateway: RunningGateway;
 let openaiMock: MockUpstream;
 let anthropicMock: MockUpstream;
 let geminiMock: MockUpstream;
+let deepseekMock: MockUpstream;
 
 beforeAll(async () => {
-  [openaiMock, anthropicMock, geminiMock] = await Promise.all([startMockUpstream(), startMockUpstream(), startMockUpstream()]);
+  [openaiMock, anthropicMock, geminiMock, deepseekMock] = await Promise.all([startMockUpstream(), startMockUpstream(), startMockUpstream(), startMockUpstream()]);
   gateway = await startTestGateway({
       providers: {
         openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
         anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
         gemini: { keys: [{ name: 'gemini-e2e', value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: 'sk-deepseek-e2e-key' }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });
@@ -54,11 +56,12 @@ afterEach(() => {
   openaiMock.reset();
   anthropicMock.reset();
   geminiMock.reset();
+  deepseekMock.reset();
 });
 
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([openaiMock?.close(), anthropicMock?.close(), geminiMock?.close()]);
+  await Promise.all([openaiMock?.close(), anthropicMock?.close(), geminiMock?.close(), deepseekMock?.close()]);
 });
 
 function genai(): GoogleGenAI {
@@ -357,6 +360,37 @@ describe('@google/genai → /genai → Anthropic', () => {
   });
 });
 
+describe('@google/genai → /genai → DeepSeek, thinking without includeThoughts', () => {
+  const thinkingConfig = { includeThoughts: false, thinkingBudget: 1024 };
+
+  it('generateContent: DeepSeek reasons at the asked effort, and none of its reasoning reaches the client', async () => {
+    deepseekMock.on('POST', CHAT_PATH, (_req, res) => replyFixtureJson(res, 'deepseek/deepseek-reasoning.json'));
+    const response = await genai().models.generateContent({
+      model: 'deepseek/deepseek-reasoner',
+      contents: "How many 'r's are in the word 'strawberry'?",
+      config: { thinkingConfig },
+    });
+    const parts = response.candidates?.[0]?.content?.parts ?? [];
+    expect(parts.filter((part) => part.thought)).toEqual([]);
+    expect(response.text).toBe(recordedMessage('deepseek/deepseek-reasoning.json')['content']);
+    expect(response.usageMetadata).toMatchObject({ thoughtsTokenCount: 315 });
+    expect(jsonBodyOf(onlyRequestTo(deepseekMock, CHAT_PATH))).toMatchObject({ reasoning_effort: 'low' });
+  });
+
+  it('generateContentStream: the tool call streams out, none of the reasoning does', async () => {
+    deepseekMock.on('POST', CHAT_PATH, (_req, res) => replyFixtureSse(res, 'deepseek/deepseek-tool-call.chunks.txt', 'openai', { splitEvery: 31 }));
+    const parts: Record<string, unknown>[] = [];
+    const stream = await genai().models.generateContentStream({
+      model: 'deepseek/deepseek-reasoner',
+      contents: 'What is the weather in San Francisco?',
+      config: { thinkingConfig, tools: [{ functionDeclarations: [{ name: 'weather', parameters: { type: Type.OBJECT, properties: { location: { type: Type.STRING } } } }] }] },
+    });
+    for await (const chunk of stream) parts.push(...((chunk.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[]));
+    expect(parts.filter((part) => part['thought'])).toEqual([]);
+    expect(parts.filter((part) => part['functionCall'])).toEqual([{ functionCall: expect.objectContaining({ name: 'weather', args: { location: 'San Francisco' } }) }]);
+  });
+});
+
 describe('@google/genai → /genai → Gemini (bare model names)', () => {
   it('responseMimeType and responseSchema reach Gemini in generationConfig, and the JSON answer parses', async () => {
     geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyFixtureJson(res, 'google/google-response-schema-7689.json'));
@@ -370,6 +404,24 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
     expect(jsonBodyOf(onlyRequestTo(geminiMock, geminiPath('gemini-2.5-flash', 'generateContent')))['generationConfig']).toEqual({
       responseMimeType: 'application/json',
       responseSchema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    });
+  });
+
+  it("a responseSchema's propertyOrdering reaches Gemini unchanged", async () => {
+    geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyFixtureJson(res, 'google/google-response-schema-7689.json'));
+    const responseSchema = {
+      type: Type.OBJECT,
+      properties: { location: { type: Type.STRING }, country: { type: Type.STRING } },
+      propertyOrdering: ['location', 'country'],
+    };
+    await genai().models.generateContent({
+      model: 'gemini-2.5-flash',
+      contents: 'Where is the Eiffel Tower?',
+      config: { responseMimeType: 'application/json', responseSchema },
+    });
+    expect(jsonBodyOf(onlyRequestTo(geminiMock, geminiPath('gemini-2.5-flash', 'generateContent')))['generationConfig']).toEqual({
+      responseMimeType: 'application/json',
+      responseSchema: { type: 'object', properties: { location: { type: 'string' }, country: { type: 'string' } }, propertyOrdering: ['location', 'country'] },
     });
   });
 

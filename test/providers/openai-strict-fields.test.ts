@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { effortForReasoningBudget } from "../../src/providers/openai/openai-quirks.js";
-import { configuredProvider } from "./stream-reassembly.js";
+import { readFixtureText, sseWireBody } from "../support/fixtures.js";
+import { chatOutcomeOfResponse, chunksOf, configuredProvider, decodeWire, reassembleChatChunks } from "./stream-reassembly.js";
 
 const history = {
   model: "gpt-4o",
@@ -129,5 +130,84 @@ describe("OpenAI-compatible APIs that take reasoning_effort", () => {
     const sent = sentBody("openrouter", { model: "m", messages: [{ role: "user", content: "hi" }], reasoning: { max_tokens: 1024 } });
     expect(sent["reasoning"]).toEqual({ max_tokens: 1024 });
     expect(sent).not.toHaveProperty("reasoning_effort");
+  });
+});
+
+describe("reasoning.exclude sent to an OpenAI-wire provider", () => {
+  const excluded = { model: "deepseek-reasoner", messages: [{ role: "user", content: "How many r's in strawberry?" }], reasoning: { max_tokens: 1024, exclude: true } };
+  const deepseek = configuredProvider("deepseek");
+
+  function decodedAnswer(body: Record<string, unknown>): Record<string, unknown> {
+    const text = readFixtureText("deepseek/deepseek-reasoning.json");
+    const call = deepseek.call("chat", "deepseek-reasoner", { body });
+    expect(deepseek.adapter.verbatimResponse?.("chat", text, call)).toBe(false);
+    return deepseek.adapter.decodeResponse("chat", JSON.parse(text), call);
+  }
+
+  async function streamedAnswer(body: Record<string, unknown>) {
+    const call = deepseek.call("chat", "deepseek-reasoner", { body, stream: true });
+    const events = await decodeWire(sseWireBody("deepseek/deepseek-tool-call.chunks.txt", "openai"), () => deepseek.adapter.streamDecoder("chat", call), 37);
+    return { events, outcome: reassembleChatChunks(chunksOf(events)) };
+  }
+
+  it("still asks for reasoning, as an effort", () => {
+    expect(sentBody("deepseek", excluded)).toMatchObject({ reasoning_effort: "low" });
+  });
+
+  it("takes the reasoning text off a non-streamed answer and keeps the reasoning token count", () => {
+    const answer = decodedAnswer(excluded);
+    const message = (answer["choices"] as Record<string, unknown>[])[0]!["message"] as Record<string, unknown>;
+    expect(message).not.toHaveProperty("reasoning");
+    expect(message).not.toHaveProperty("reasoning_content");
+    expect(message).not.toHaveProperty("reasoning_details");
+    expect(chatOutcomeOfResponse(answer).content).toContain("three instances");
+    expect(answer["usage"]).toMatchObject({ completion_tokens_details: { reasoning_tokens: expect.any(Number) } });
+  });
+
+  it("takes the reasoning deltas off a stream, leaving content, tool calls and usage", async () => {
+    const { events, outcome } = await streamedAnswer(excluded);
+    for (const chunk of chunksOf(events)) {
+      const delta = ((chunk["choices"] as Record<string, unknown>[] | undefined)?.[0]?.["delta"] ?? {}) as Record<string, unknown>;
+      expect(delta).not.toHaveProperty("reasoning");
+      expect(delta).not.toHaveProperty("reasoning_content");
+    }
+    expect(outcome.reasoning).toBeNull();
+    expect(outcome.toolCalls).toHaveLength(1);
+    expect(outcome.usage).toMatchObject({ completion_tokens_details: { reasoning_tokens: expect.any(Number) } });
+  });
+
+  it("passes reasoning on when the caller did not exclude it", async () => {
+    const included = { ...excluded, reasoning: { max_tokens: 1024 } };
+    expect(chatOutcomeOfResponse(decodedAnswer(included)).reasoning).toEqual(expect.any(String));
+    expect((await streamedAnswer(included)).outcome.reasoning).toEqual(expect.any(String));
+  });
+});
+
+describe("Gemini's propertyOrdering sent to an OpenAI-wire provider", () => {
+  const schema = {
+    type: "object",
+    properties: { b: { type: "string" }, a: { type: "object", properties: { propertyOrdering: { type: "string" } }, propertyOrdering: ["propertyOrdering"] } },
+    propertyOrdering: ["b", "a"],
+  };
+  const body = {
+    model: "m",
+    messages: [{ role: "user", content: "hi" }],
+    response_format: { type: "json_schema", json_schema: { name: "response", schema } },
+    tools: [{ type: "function", function: { name: "f", parameters: schema } }],
+  };
+
+  it.each(["openai", "azure", "deepseek"])("%s gets the properties in that order without the keyword its strict schemas refuse", (provider) => {
+    const sent = sentBody(provider, structuredClone(body));
+    const expected = { type: "object", properties: { b: { type: "string" }, a: { type: "object", properties: { propertyOrdering: { type: "string" } } } } };
+    const sentSchema = ((sent["response_format"] as Record<string, Record<string, unknown>>)["json_schema"]!)["schema"] as Record<string, unknown>;
+    expect(sentSchema).toEqual(expected);
+    expect(Object.keys(sentSchema["properties"] as object)).toEqual(["b", "a"]);
+    expect(((sent["tools"] as Record<string, Record<string, unknown>>[])[0]!["function"]!)["parameters"]).toEqual(expected);
+  });
+
+  it("leaves the caller's canonical schema untouched", () => {
+    const frozen = structuredClone(body);
+    sentBody("openai", frozen);
+    expect(frozen).toEqual(body);
   });
 });

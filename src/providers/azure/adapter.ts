@@ -32,7 +32,7 @@ export const azureAdapter: ProviderAdapter = {
   },
   decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, openAIQuirks),
   verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, openAIQuirks),
-  streamDecoder: (op) => openAIStreamDecoder(op, openAIQuirks),
+  streamDecoder: (op, call) => openAIStreamDecoder(op, openAIQuirks, call),
   decodeError: decodeUpstreamErrorBody,
 };
 

@@ -39,7 +39,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
     },
     decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, quirks),
     verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, quirks),
-    streamDecoder: (op) => openAIStreamDecoder(op, quirks),
+    streamDecoder: (op, call) => openAIStreamDecoder(op, quirks, call),
     decodeError: decodeUpstreamErrorBody,
   };
 }
@@ -130,7 +130,10 @@ export function decodeOpenAIResponse(
 ): JsonObject {
   if (!isRecord(native)) return { value: native };
   quirks.adaptResponse?.(op, native);
-  if (op === "chat") normalizeReasoning(native, "message");
+  if (op === "chat") {
+    normalizeReasoning(native, "message");
+    if (excludesReasoning(call)) stripReasoning(native, "message");
+  }
   if (op === "embedding" && call.body?.["encoding_format"] === "base64") encodeFloatEmbeddings(native);
   return native;
 }
@@ -139,7 +142,7 @@ export function decodeOpenAIResponse(
 export function isVerbatimOpenAIResponse(op: Operation, text: string, call: ProviderCall, quirks: OpenAIQuirks): boolean {
   // Files, batches and containers are decoded by the resource adapters, which fill in what OpenAI leaves out.
   if (quirks.adaptResponse || isResourceOperation(op)) return false;
-  if (op === "chat") return !text.includes(REASONING_CONTENT);
+  if (op === "chat") return !text.includes(REASONING_CONTENT) && !excludesReasoning(call);
   if (op === "embedding") return call.body?.["encoding_format"] !== "base64";
   return true;
 }
@@ -166,6 +169,27 @@ function normalizeReasoning(native: JsonObject, field: "message" | "delta"): voi
   }
 }
 
+/**
+ * The caller asked for reasoning without its text (`reasoning.exclude`). OpenAI-wire providers have no
+ * such switch and answer with it anyway, so Iris takes it off; usage keeps counting reasoning tokens.
+ */
+function excludesReasoning(call: ProviderCall | undefined): boolean {
+  const reasoning = call?.body?.["reasoning"];
+  return isRecord(reasoning) && reasoning["exclude"] === true;
+}
+
+const REASONING_FIELDS = ["reasoning", "reasoning_content", "reasoning_details"] as const;
+
+function stripReasoning(native: JsonObject, field: "message" | "delta"): void {
+  const choices = native["choices"];
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices) {
+    const message = isRecord(choice) ? choice[field] : undefined;
+    if (!isRecord(message)) continue;
+    for (const name of REASONING_FIELDS) delete message[name];
+  }
+}
+
 function encodeFloatEmbeddings(native: JsonObject): void {
   const data = native["data"];
   if (!Array.isArray(data)) return;
@@ -177,8 +201,9 @@ function encodeFloatEmbeddings(native: JsonObject): void {
 }
 
 /** Decodes OpenAI-style SSE: chat/completions chunks end with `[DONE]`; Responses events are named. */
-export function openAIStreamDecoder(op: Operation, quirks: OpenAIQuirks): ChunkDecoder {
-  const passesVerbatim = !quirks.adaptResponse && (op === "chat" || op === "text_completion");
+export function openAIStreamDecoder(op: Operation, quirks: OpenAIQuirks, call?: ProviderCall): ChunkDecoder {
+  const stripsReasoning = op === "chat" && excludesReasoning(call);
+  const passesVerbatim = !quirks.adaptResponse && !stripsReasoning && (op === "chat" || op === "text_completion");
   return {
     decode({ event, data }): DecodedEvent[] {
       if (data === "[DONE]") return [{ kind: "done" }];
@@ -199,6 +224,7 @@ export function openAIStreamDecoder(op: Operation, quirks: OpenAIQuirks): ChunkD
       }
       quirks.adaptResponse?.(op, parsed);
       if (op === "chat") normalizeReasoning(parsed, "delta");
+      if (stripsReasoning) stripReasoning(parsed, "delta");
       const eventName = op === "responses" ? (typeof parsed["type"] === "string" ? parsed["type"] : event) : undefined;
       return [{ kind: "chunk", chunk: parsed, rawText: data, ...(eventName ? { event: eventName } : {}) }];
     },

@@ -28,6 +28,7 @@ export const openAIQuirks: OpenAIQuirks = {
     if (op !== "chat") return;
     if (Array.isArray(body["messages"])) body["messages"] = body["messages"].map(withoutCanonicalOnlyFields);
     mapCanonicalReasoningToEffort(body);
+    removePropertyOrdering(body);
     const model = body["model"];
     if (typeof model === "string" && REASONING_MODEL.test(model) && body["max_tokens"] !== undefined && body["max_completion_tokens"] === undefined) {
       body["max_completion_tokens"] = body["max_tokens"];
@@ -41,7 +42,10 @@ export function withReasoningEffort(quirks: OpenAIQuirks = {}): OpenAIQuirks {
   return {
     ...quirks,
     adaptRequest(op: Operation, body: JsonObject): void {
-      if (op === "chat") mapCanonicalReasoningToEffort(body);
+      if (op === "chat") {
+        mapCanonicalReasoningToEffort(body);
+        removePropertyOrdering(body);
+      }
       quirks.adaptRequest?.(op, body);
     },
   };
@@ -79,6 +83,56 @@ function outputLimitOf(body: JsonObject): number {
     if (typeof limit === "number" && limit > 0) return limit;
   }
   return REASONING_REFERENCE_MAX_TOKENS;
+}
+
+/**
+ * Gemini's `propertyOrdering` (carried in canonical schemas from the GenAI surface) is no JSON Schema
+ * keyword, and OpenAI's strict schemas refuse unknown keywords. The order is not lost: canonical
+ * `properties` are listed in it, and OpenAI-wire structured outputs follow that order.
+ */
+function removePropertyOrdering(body: JsonObject): void {
+  const format = body["response_format"];
+  if (isRecord(format) && isRecord(format["json_schema"]) && isRecord(format["json_schema"]["schema"])) {
+    const schema = withoutPropertyOrdering(format["json_schema"]["schema"]);
+    if (schema !== format["json_schema"]["schema"]) body["response_format"] = { ...format, json_schema: { ...format["json_schema"], schema } };
+  }
+  const tools = body["tools"];
+  if (!Array.isArray(tools)) return;
+  body["tools"] = tools.map((tool) => {
+    if (!isRecord(tool) || !isRecord(tool["function"])) return tool;
+    const parameters = withoutPropertyOrdering(tool["function"]["parameters"]);
+    return parameters === tool["function"]["parameters"] ? tool : { ...tool, function: { ...tool["function"], parameters } };
+  });
+}
+
+/** Keywords whose value maps names to subschemas, and those whose value is a subschema or a list of them. */
+const SUBSCHEMA_MAPS = ["properties", "$defs", "definitions"] as const;
+const SUBSCHEMAS = ["items", "additionalProperties", "anyOf", "oneOf", "allOf"] as const;
+
+/** The schema without `propertyOrdering` at any depth; the same object when it holds none. */
+function withoutPropertyOrdering(schema: unknown): unknown {
+  if (Array.isArray(schema)) {
+    const items = schema.map(withoutPropertyOrdering);
+    return items.some((item, i) => item !== schema[i]) ? items : schema;
+  }
+  if (!isRecord(schema)) return schema;
+  const { propertyOrdering: _ordering, ...copy } = schema;
+  let changed = "propertyOrdering" in schema;
+  for (const key of SUBSCHEMAS) {
+    if (!(key in schema)) continue;
+    copy[key] = withoutPropertyOrdering(schema[key]);
+    changed ||= copy[key] !== schema[key];
+  }
+  for (const key of SUBSCHEMA_MAPS) {
+    const map = schema[key];
+    if (!isRecord(map)) continue;
+    const entries = Object.entries(map).map(([name, sub]) => [name, withoutPropertyOrdering(sub)] as const);
+    if (entries.some(([name, sub]) => sub !== map[name])) {
+      copy[key] = Object.fromEntries(entries);
+      changed = true;
+    }
+  }
+  return changed ? copy : schema;
 }
 
 function withoutCanonicalOnlyFields(message: unknown): unknown {

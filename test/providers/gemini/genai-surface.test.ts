@@ -8,6 +8,7 @@ import { canonicalToGenaiResponse } from '../../../src/integrations/genai/conver
 import { genaiRequestToCanonical } from '../../../src/integrations/genai/convert-genai-request.js';
 import { toGenaiError } from '../../../src/integrations/genai/genai-error.js';
 import { parseGenaiModelPath } from '../../../src/integrations/genai/genai-model-path.js';
+import { toGeminiSchema } from '../../../src/providers/gemini/convert-json-schema-to-gemini.js';
 import { replyFixtureJson, replyFixtureSse } from '../../support/mock-upstream.js';
 import { useTestbed } from '../../gateway/gateway-harness.js';
 
@@ -101,6 +102,23 @@ describe('Gemini request → canonical', () => {
     expect(refusal({ contents, tools: [{ googleSearch: {} }] })).toEqual({ status: 400, param: 'tools[0]' });
     expect(refusal({ contents, safetySettings: [] }, 'anthropic')).toEqual({ status: 400, param: 'safetySettings' });
     expect(refusal({ contents: [] })).toEqual({ status: 400, param: 'contents' });
+  });
+
+  it("a responseSchema's propertyOrdering survives the round trip to Gemini, and orders the canonical properties", () => {
+    const responseSchema = {
+      type: 'OBJECT',
+      properties: { name: { type: 'STRING' }, age: { type: 'INTEGER' }, address: { type: 'OBJECT', properties: { zip: { type: 'STRING' }, city: { type: 'STRING' } }, propertyOrdering: ['city', 'zip'] } },
+      propertyOrdering: ['age', 'name', 'address'],
+    };
+    const body = canonical({ contents: [userTurn([{ text: 'hi' }])], generationConfig: { responseMimeType: 'application/json', responseSchema } });
+    const schema = ((body['response_format'] as Json)['json_schema'] as Json)['schema'] as Json;
+    expect(schema['propertyOrdering']).toEqual(['age', 'name', 'address']);
+    expect(Object.keys(schema['properties'] as Json)).toEqual(['age', 'name', 'address']);
+    expect(Object.keys(((schema['properties'] as Json)['address'] as Json)['properties'] as Json)).toEqual(['city', 'zip']);
+    expect(toGeminiSchema(schema)).toMatchObject({
+      propertyOrdering: ['age', 'name', 'address'],
+      properties: { address: { propertyOrdering: ['city', 'zip'] } },
+    });
   });
 
   it('Gemini-only settings pass to Google providers', () => {
