@@ -1,4 +1,5 @@
 import type { EngineRequest } from "../core/engine.js";
+import { GatewayFailure, type BifrostError } from "../core/schema/error.js";
 import { isRecord, type JsonObject } from "../core/schema/json.js";
 import type { Operation } from "../core/schema/request-type.js";
 import { readGatewayHeaders } from "./gateway-headers.js";
@@ -17,22 +18,45 @@ export interface SurfaceRequest {
   forwardHeaders?: Record<string, string>;
 }
 
+/** What every engine request takes from its caller: the `x-bf-*` headers, and the connection (its going away aborts). */
+export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders">;
+
+export function callerPartsOf(ctx: RouteContext): CallerParts {
+  const headers = readGatewayHeaders(ctx.req.headers);
+  const parts: CallerParts = { sendBackRaw: headers.sendBackRaw, signal: clientSignal(ctx.res) };
+  if (headers.pinnedKey) parts.pinnedKey = headers.pinnedKey;
+  if (headers.forwardHeaders) parts.forwardHeaders = headers.forwardHeaders;
+  return parts;
+}
+
 /** An engine request from a route's parsed body plus the caller's `x-bf-*` headers. */
 export function engineRequestFor(ctx: RouteContext, surface: SurfaceRequest): EngineRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  const forward = surface.forwardHeaders ? { ...headers.forwardHeaders, ...surface.forwardHeaders } : headers.forwardHeaders;
-  return {
+  const request: EngineRequest = {
     op: surface.op,
     stream: surface.stream,
     model: surface.model,
     body: surface.body,
     fallbacks: surface.fallbacks ?? [],
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(surface.defaultProvider ? { defaultProvider: surface.defaultProvider } : {}),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(forward && Object.keys(forward).length ? { forwardHeaders: forward } : {}),
+    ...callerPartsOf(ctx),
   };
+  if (surface.defaultProvider) request.defaultProvider = surface.defaultProvider;
+  if (surface.forwardHeaders && Object.keys(surface.forwardHeaders).length > 0) {
+    request.forwardHeaders = { ...request.forwardHeaders, ...surface.forwardHeaders };
+  }
+  return request;
+}
+
+/**
+ * Awaits an engine call: a GatewayFailure comes back as its BifrostError value, and `undefined`
+ * when the client has already gone (nothing left to answer).
+ */
+export async function engineOutcome<T>(run: Promise<T>): Promise<T | BifrostError | undefined> {
+  try {
+    return await run;
+  } catch (err) {
+    if (!(err instanceof GatewayFailure)) throw err;
+    return err.status === 499 ? undefined : err.body;
+  }
 }
 
 /** `fallbacks` from a native body that carries them (drop-in surfaces accept them too). */

@@ -8,8 +8,7 @@ import { anthropicErrorBody } from "../../integrations/anthropic/anthropic-error
 import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../../integrations/anthropic/convert-anthropic-request-to-chat.js";
 import { genaiRequestToCanonical } from "../../integrations/genai/convert-genai-request.js";
 import { toGenaiError } from "../../integrations/genai/genai-error.js";
-import { clientSignal } from "../client-signal.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { callerPartsOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
@@ -90,16 +89,7 @@ export async function countGenaiTokens(ctx: RouteContext, model: string, options
 }
 
 function countRequest(ctx: RouteContext, model: string, body: JsonObject, defaultProvider: string | undefined): CountTokensRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  return {
-    model,
-    body,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
-    ...(defaultProvider ? { defaultProvider } : {}),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-  };
+  return { model, body, ...callerPartsOf(ctx), ...(defaultProvider ? { defaultProvider } : {}) };
 }
 
 /** The count, or its error as a value (with the request's context), or undefined once the client has gone. */

@@ -1,13 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
 import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
-import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
+import { GatewayFailure, gatewayError, type BifrostError, type ErrorDetails } from "../../core/schema/error.js";
 import { isRecord } from "../../core/schema/json.js";
 import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
-import { validateBody } from "../../core/schema/validate.js";
+import { validateBody, type ValidBody } from "../../core/schema/validate.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
-import { clientSignal } from "../client-signal.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { engineOutcome, engineRequestFor } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError, sendJsonText } from "../respond.js";
 import type { RouteContext } from "../router.js";
@@ -34,48 +33,41 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
   return async (ctx: RouteContext): Promise<void> => {
     const asyncIntent = asyncIntentOf(op, ctx.req.headers, surface.asyncRoute === true);
     if (asyncIntent && asyncIntent.kind !== "submit") return answerAsyncPoll(ctx, options.asyncJobs, op, asyncIntent);
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
-    if (raw instanceof GatewayFailure) return sendError(ctx.res, raw.body);
-    const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
-    const valid = validateBody(op, bodyToCheck);
-    if (!("body" in valid)) {
-      const requested = isRecord(bodyToCheck) && bodyToCheck["stream"] === true;
-      const model = isRecord(bodyToCheck) && typeof bodyToCheck["model"] === "string" ? { model_requested: bodyToCheck["model"] } : {};
-      return sendError(ctx.res, gatewayError({ ...valid, extra: { request_type: requestTypeOf(op, requested), ...model } }));
-    }
+    const valid = await readOperationBody(ctx, op, options, surface);
+    if (!valid) return;
     if (valid.stream && op === "embedding") {
       return sendError(ctx.res, gatewayError({ status: 400, message: "embeddings cannot be streamed", param: "stream" }));
     }
-    const headers = readGatewayHeaders(ctx.req.headers);
-    const { body, model, stream, fallbacks } = valid;
-    const request: EngineRequest = {
-      op,
-      stream,
-      model,
-      body,
-      fallbacks,
-      sendBackRaw: headers.sendBackRaw,
-      signal: clientSignal(ctx.res),
-      ...(surface.defaultProvider ? { defaultProvider: surface.defaultProvider } : {}),
-      ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-      ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-    };
+    const request = engineRequestFor(ctx, { op, ...valid, ...(surface.defaultProvider ? { defaultProvider: surface.defaultProvider } : {}) });
     if (asyncIntent) return submitAsyncJob(ctx, options.asyncJobs, asyncIntent.style, request);
     await runAndRender(ctx.res, options.engine, request);
   };
 }
 
 /**
- * Runs an engine request; a failure comes back as its BifrostError value, and `undefined`
- * when the client has already gone (nothing left to answer).
+ * Reads and validates an operation's JSON body (the model forced by the path where the surface
+ * says so). Answers the 4xx itself, tagged with the request type and model, and then gives undefined.
  */
-export async function executeRequest(engine: Engine, request: EngineRequest): Promise<EngineResult | BifrostError | undefined> {
-  try {
-    return await engine.execute(request);
-  } catch (err) {
-    if (!(err instanceof GatewayFailure)) throw err;
-    return err.status === 499 ? undefined : err.body;
-  }
+export async function readOperationBody(ctx: RouteContext, op: Operation, options: InferenceOptions, surface: SurfaceOptions): Promise<ValidBody | undefined> {
+  const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+  if (raw instanceof GatewayFailure) return void sendError(ctx.res, raw.body);
+  const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
+  const valid = validateBody(op, bodyToCheck);
+  if ("body" in valid) return valid;
+  sendError(ctx.res, operationError(op, valid, bodyToCheck));
+  return undefined;
+}
+
+/** A gateway-made error about an operation's body, with the request type and the model it asked for. */
+export function operationError(op: Operation, details: ErrorDetails, body: unknown): BifrostError {
+  const requested = isRecord(body) && body["stream"] === true;
+  const model = isRecord(body) && typeof body["model"] === "string" ? { model_requested: body["model"] } : {};
+  return gatewayError({ ...details, extra: { request_type: requestTypeOf(op, requested), ...model } });
+}
+
+/** Runs an engine request; a failure comes back as its BifrostError value, undefined once the client has gone. */
+export function executeRequest(engine: Engine, request: EngineRequest): Promise<EngineResult | BifrostError | undefined> {
+  return engineOutcome(engine.execute(request));
 }
 
 /** Runs an engine request and renders whichever result it gives, OpenAI-shaped. */

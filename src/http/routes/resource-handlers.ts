@@ -2,12 +2,13 @@ import type { ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { BytesResult, Engine, EngineRequest, ResourceResult } from "../../core/engine.js";
 import { GatewayFailure, gatewayError, withErrorContext, type BifrostError, type ErrorDetails } from "../../core/schema/error.js";
+import type { Operation } from "../../core/schema/request-type.js";
 import type { ResourceOperation } from "../../core/schema/resource-operation.js";
+import { callerPartsOf, engineOutcome } from "../engine-request.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
 import { readMultipartForm } from "../read-multipart.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import { clientSignal } from "../client-signal.js";
 import type { InferenceOptions } from "./inference.js";
 
 /** Files, batches and containers not naming a provider are OpenAI's. */
@@ -23,8 +24,7 @@ export function namedProvider(ctx: RouteContext, named?: unknown): string | unde
 }
 
 /** An engine request for a resource operation; the query goes upstream without `provider`. */
-export function resourceRequest(ctx: RouteContext, op: ResourceOperation, provider: string, parts: Partial<EngineRequest> = {}): EngineRequest {
-  const headers = readGatewayHeaders(ctx.req.headers);
+export function resourceRequest(ctx: RouteContext, op: Operation, provider: string, parts: Partial<EngineRequest> = {}): EngineRequest {
   const query = new URLSearchParams(ctx.query);
   query.delete("provider");
   return {
@@ -32,12 +32,9 @@ export function resourceRequest(ctx: RouteContext, op: ResourceOperation, provid
     stream: false,
     provider,
     query,
-    sendBackRaw: headers.sendBackRaw,
-    signal: clientSignal(ctx.res),
+    ...callerPartsOf(ctx),
     ...(ctx.params["id"] ? { resourceId: ctx.params["id"] } : {}),
     ...(ctx.params["file_id"] ? { childId: ctx.params["file_id"] } : {}),
-    ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-    ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
     ...parts,
   };
 }
@@ -69,13 +66,8 @@ export async function renderUpload(ctx: RouteContext, options: InferenceOptions,
 }
 
 /** A resource operation's BifrostError, or its result; undefined when the client has gone. */
-export async function runResource(engine: Engine, request: EngineRequest): Promise<ResourceResult | BifrostError | undefined> {
-  try {
-    return await engine.executeResource(request);
-  } catch (err) {
-    if (!(err instanceof GatewayFailure)) throw err;
-    return err.status === 499 ? undefined : err.body;
-  }
+export function runResource(engine: Engine, request: EngineRequest): Promise<ResourceResult | BifrostError | undefined> {
+  return engineOutcome(engine.executeResource(request));
 }
 
 /** Runs a resource operation and answers with its JSON, its bytes, or its BifrostError. */

@@ -1,4 +1,4 @@
-import type { Engine, EngineRequest } from "../../core/engine.js";
+import type { Engine } from "../../core/engine.js";
 import { GatewayFailure } from "../../core/schema/error.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { readGatewayHeaders } from "../gateway-headers.js";
@@ -6,8 +6,8 @@ import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
 import { clientSignal } from "../client-signal.js";
 import { runAndRender } from "./inference.js";
+import { DEFAULT_RESOURCE_PROVIDER, namedProvider, resourceRequest } from "./resource-handlers.js";
 
-const DEFAULT_RESOURCE_PROVIDER = "openai";
 
 /**
  * Stored-response operations name their provider in `?provider=` or `x-model-provider`
@@ -15,23 +15,8 @@ const DEFAULT_RESOURCE_PROVIDER = "openai";
  */
 export function responseResourceHandler(op: Operation, engine: Engine) {
   return async (ctx: RouteContext): Promise<void> => {
-    const headers = readGatewayHeaders(ctx.req.headers);
-    const query = new URLSearchParams(ctx.query);
-    const provider = query.get("provider") ?? headers.modelProvider ?? DEFAULT_RESOURCE_PROVIDER;
-    query.delete("provider");
     ctx.req.resume();
-    const request: EngineRequest = {
-      op,
-      stream: false,
-      provider,
-      resourceId: ctx.params["id"]!,
-      query,
-      sendBackRaw: headers.sendBackRaw,
-      signal: clientSignal(ctx.res),
-      ...(headers.pinnedKey ? { pinnedKey: headers.pinnedKey } : {}),
-      ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-    };
-    await runAndRender(ctx.res, engine, request);
+    await runAndRender(ctx.res, engine, resourceRequest(ctx, op, namedProvider(ctx) ?? DEFAULT_RESOURCE_PROVIDER));
   };
 }
 

@@ -1,12 +1,10 @@
-import { GatewayFailure, gatewayError, type BifrostError, type ErrorDetails } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import { validateBody } from "../../core/schema/validate.js";
+import type { ErrorDetails } from "../../core/schema/error.js";
+import type { JsonObject } from "../../core/schema/json.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { engineRequestFor } from "../engine-request.js";
-import { readJsonBody } from "../read-body.js";
 import { sendError } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import type { InferenceOptions, SurfaceOptions } from "./inference.js";
+import { operationError, readOperationBody, type InferenceOptions, type SurfaceOptions } from "./inference.js";
 import { renderResource } from "./resource-handlers.js";
 
 /**
@@ -18,13 +16,10 @@ export function speechHandler(options: InferenceOptions, surface: SurfaceOptions
   return async (ctx: RouteContext): Promise<void> => {
     const asyncIntent = asyncIntentOf("speech", ctx.req.headers, surface.asyncRoute === true);
     if (asyncIntent && asyncIntent.kind !== "submit") return answerAsyncPoll(ctx, options.asyncJobs, "speech", asyncIntent);
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
-    if (raw instanceof GatewayFailure) return sendError(ctx.res, raw.body);
-    const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
-    const valid = validateBody("speech", bodyToCheck);
-    if (!("body" in valid)) return sendError(ctx.res, speechError(valid, bodyToCheck));
+    const valid = await readOperationBody(ctx, "speech", options, surface);
+    if (!valid) return;
     const refusal = streamRefusal(valid.body, asyncIntent !== undefined);
-    if (refusal) return sendError(ctx.res, speechError(refusal, bodyToCheck));
+    if (refusal) return sendError(ctx.res, operationError("speech", refusal, valid.body));
     const request = engineRequestFor(ctx, {
       op: "speech",
       stream: false,
@@ -50,9 +45,4 @@ function streamRefusal(body: JsonObject, asyncRoute: boolean): ErrorDetails | un
     return { status: 400, message: 'speech has no stream flag: set stream_format to "sse" to receive the audio as server-sent events', param: "stream" };
   }
   return undefined;
-}
-
-function speechError(details: ErrorDetails, body: unknown): BifrostError {
-  const model = isRecord(body) && typeof body["model"] === "string" ? { model_requested: body["model"] } : {};
-  return gatewayError({ ...details, extra: { request_type: "speech", ...model } });
 }
