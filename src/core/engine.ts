@@ -21,7 +21,7 @@ import { isRecord, type JsonObject } from "./schema/json.js";
 import { requestTypeOf, type Operation, type RequestType } from "./schema/request-type.js";
 import { isResourceOperation, resourceFamilyOf } from "./schema/resource-operation.js";
 import { sseFramer } from "./stream.js";
-import { networkFailure, UpstreamClient, UpstreamTimeout } from "./upstream.js";
+import { networkFailure, splitUrl, UpstreamClient, UpstreamTimeout } from "./upstream.js";
 import { callForStream, callForText, type UpstreamBody } from "./upstream-call.js";
 import { JsonTextChunk, JsonTextResult, spliceExtraFields } from "./verbatim-json.js";
 
@@ -75,7 +75,7 @@ export interface BytesResult {
   headers: Record<string, string>;
   body: Readable;
   /** Who answered (the provider and model that served it, after any fallback) and how fast the headers came. */
-  extraFields?: ExtraFields;
+  extraFields: ExtraFields;
 }
 
 /** What a file, batch or container operation answers: JSON, or the bytes of a file's content. */
@@ -328,7 +328,7 @@ export class Engine {
         try {
           text = await res.body.text();
         } catch (err) {
-          const net = networkFailure(err, originOf(upstreamReq.url), controller.signal);
+          const net = networkFailure(err, splitUrl(upstreamReq.url).origin, controller.signal);
           return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
         }
         return this.upstreamFailure(ctx, res.status, text);
@@ -506,17 +506,12 @@ async function jsonLinesOutcome(ctx: CallContext, body: AsyncIterable<Uint8Array
   try {
     read = await readJsonLines(body);
   } catch (err) {
-    const net = networkFailure(err, originOf(url), signal);
+    const net = networkFailure(err, splitUrl(url).origin, signal);
     return failed(net.error, net.retryable, net.clientAborted, ctx.extra);
   }
   const decoded = ctx.adapter.decodeResponse(ctx.call.op, read.lines, ctx.call);
   decoded["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(read.parseErrors.length ? { parse_errors: read.parseErrors } : {}) };
   return { ok: true, result: { kind: "json", body: decoded } };
-}
-
-function originOf(url: string): string {
-  const slash = url.indexOf("/", url.indexOf("//") + 2);
-  return slash === -1 ? url : url.slice(0, slash);
 }
 
 function linkedController(clientSignal: CallerSignal): AbortController {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Agent, Dispatcher } from "undici";
 import type { UpstreamRequest } from "../providers/types.js";
 import type { CallerSignal } from "./caller-signal.js";
-import { classifyNetworkError, timeoutError, UpstreamTimeout, type UpstreamFailure } from "./upstream.js";
+import { classifyNetworkError, splitUrl, timeoutError, UpstreamTimeout, type UpstreamFailure } from "./upstream.js";
 
 /**
  * The two hot upstream calls — a JSON answer read whole, and an event stream read as it arrives —
@@ -86,9 +86,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     private readonly mode: "text" | "stream",
     private readonly settle: Settle,
   ) {
-    const slash = req.url.indexOf("/", req.url.indexOf("//") + 2);
-    this.origin = slash === -1 ? req.url : req.url.slice(0, slash);
-    this.path = slash === -1 ? "/" : req.url.slice(slash);
+    ({ origin: this.origin, path: this.path } = splitUrl(req.url));
   }
 
   start(): void {

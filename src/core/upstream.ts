@@ -39,12 +39,18 @@ export class UpstreamClient {
   }
 }
 
+/** `https://host:port/path?q` → origin and path (with the query), without building a URL object. */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash === -1 ? { origin: url, path: "/" } : { origin: url.slice(0, slash), path: url.slice(slash) };
+}
+
 async function sendWith(agent: Agent, req: UpstreamRequest, signal: AbortSignal, timeouts: UpstreamTimeouts): Promise<UpstreamOutcome> {
-  const url = new URL(req.url);
+  const url = splitUrl(req.url);
   try {
     const res = await agent.request({
       origin: url.origin,
-      path: url.pathname + url.search,
+      path: url.path,
       method: req.method,
       headers: req.headers,
       body: req.streamBody ?? req.body ?? null,

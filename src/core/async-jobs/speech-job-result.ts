@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import type { BytesResult, EngineRequest } from "../engine.js";
-import { parseModelString } from "../routing/model-string.js";
 import { failure, type ErrorExtraFields } from "../schema/error.js";
 import type { ExtraFields } from "../schema/extra-fields.js";
 import type { JsonObject } from "../schema/json.js";
@@ -18,10 +17,8 @@ const DEFAULT_SPEECH_FORMAT = "mp3";
  * extra_fields, response_format}`. `usage.input_chars` counts the characters of the input, as Bifrost does.
  */
 export async function speechJobResult(request: EngineRequest, audio: BytesResult, maxAudioBytes: number, started: number): Promise<JsonObject> {
-  // The engine says who served it (a fallback may have); the request says who was asked.
-  const ref = parseModelString(request.model ?? "", request.defaultProvider);
-  const provider = audio.extraFields?.provider ?? ref?.provider ?? "";
-  const model = audio.extraFields?.model_requested ?? ref?.model ?? request.model ?? "";
+  // The engine says who served it: the primary, or a fallback.
+  const { provider, model_requested: model } = audio.extraFields;
   const bytes = await readAudio(audio.body, maxAudioBytes, { provider, model_requested: model, request_type: "speech" });
   const body = request.body ?? {};
   const input = typeof body["input"] === "string" ? body["input"] : "";
