@@ -98,41 +98,53 @@ function removePropertyOrdering(body: JsonObject): void {
   }
   const tools = body["tools"];
   if (!Array.isArray(tools)) return;
-  body["tools"] = tools.map((tool) => {
+  const cleaned = replaced(tools, (tool) => {
     if (!isRecord(tool) || !isRecord(tool["function"])) return tool;
     const parameters = withoutPropertyOrdering(tool["function"]["parameters"]);
     return parameters === tool["function"]["parameters"] ? tool : { ...tool, function: { ...tool["function"], parameters } };
   });
+  if (cleaned !== tools) body["tools"] = cleaned;
 }
 
 /** Keywords whose value maps names to subschemas, and those whose value is a subschema or a list of them. */
 const SUBSCHEMA_MAPS = ["properties", "$defs", "definitions"] as const;
 const SUBSCHEMAS = ["items", "additionalProperties", "anyOf", "oneOf", "allOf"] as const;
 
-/** The schema without `propertyOrdering` at any depth; the same object when it holds none. */
+/** The schema without `propertyOrdering` at any depth; the same object (nothing copied) when it holds none. */
 function withoutPropertyOrdering(schema: unknown): unknown {
-  if (Array.isArray(schema)) {
-    const items = schema.map(withoutPropertyOrdering);
-    return items.some((item, i) => item !== schema[i]) ? items : schema;
-  }
+  if (Array.isArray(schema)) return replaced(schema, withoutPropertyOrdering);
   if (!isRecord(schema)) return schema;
-  const { propertyOrdering: _ordering, ...copy } = schema;
-  let changed = "propertyOrdering" in schema;
+  let copy: JsonObject | undefined;
+  if ("propertyOrdering" in schema) {
+    const { propertyOrdering: _ordering, ...rest } = schema;
+    copy = rest;
+  }
   for (const key of SUBSCHEMAS) {
     if (!(key in schema)) continue;
-    copy[key] = withoutPropertyOrdering(schema[key]);
-    changed ||= copy[key] !== schema[key];
+    const sub = withoutPropertyOrdering(schema[key]);
+    if (sub !== schema[key]) (copy ??= { ...schema })[key] = sub;
   }
   for (const key of SUBSCHEMA_MAPS) {
     const map = schema[key];
     if (!isRecord(map)) continue;
-    const entries = Object.entries(map).map(([name, sub]) => [name, withoutPropertyOrdering(sub)] as const);
-    if (entries.some(([name, sub]) => sub !== map[name])) {
-      copy[key] = Object.fromEntries(entries);
-      changed = true;
+    let mapCopy: JsonObject | undefined;
+    for (const name of Object.keys(map)) {
+      const sub = withoutPropertyOrdering(map[name]);
+      if (sub !== map[name]) (mapCopy ??= { ...map })[name] = sub;
     }
+    if (mapCopy) (copy ??= { ...schema })[key] = mapCopy;
   }
-  return changed ? copy : schema;
+  return copy ?? schema;
+}
+
+/** `items` with `change` applied; the same array when no item changed. */
+function replaced(items: unknown[], change: (item: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  items.forEach((item, i) => {
+    const next = change(item);
+    if (next !== item) (out ??= items.slice())[i] = next;
+  });
+  return out ?? items;
 }
 
 function withoutCanonicalOnlyFields(message: unknown): unknown {
