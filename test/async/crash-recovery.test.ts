@@ -3,13 +3,13 @@
  * tests do) takes 50 async jobs against a slow upstream, is SIGKILLed while some are running,
  * and restarted on the same app dir; every job then reaches completed or failed.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/fixtures.js';
+import { buildGateway, listeningUrl, type BuiltGateway } from '../support/child-gateway.js';
 import { replyFixtureJson, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
 import { CHAT_BODY, gatewayConfig, getJson, jobRows, postJson, sleep, waitFor } from './async-harness.js';
@@ -19,23 +19,15 @@ const UPSTREAM_DELAY_MS = 300;
 const START_TIMEOUT_MS = 15_000;
 const CREDENTIAL = { authorization: 'Bearer sk-bf-crash-test' };
 
-let buildDir: string;
+let built: BuiltGateway | undefined;
 let cliPath: string;
 const tempDirs: string[] = [];
 const children: ChildProcess[] = [];
 let mock: MockUpstream | undefined;
 
 beforeAll(async () => {
-  buildDir = mkdtempSync(path.join(tmpdir(), 'iris-async-build-'));
-  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  await new Promise<void>((resolve) => {
-    // tsc still emits when some other file has a type error; the typecheck step reports those.
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--sourceMap', 'false'], { cwd: REPO_ROOT }, () => resolve());
-  });
-  cliPath = path.join(buildDir, 'cli.js');
-  if (!existsSync(cliPath)) throw new Error(`build produced no ${cliPath}`);
-  writeFileSync(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module' }));
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(buildDir, 'node_modules'), 'dir');
+  built = await buildGateway();
+  cliPath = built.cliPath;
 }, 120_000);
 
 afterEach(async () => {
@@ -45,29 +37,15 @@ afterEach(async () => {
 
 afterAll(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  built?.remove();
 });
 
 /** Starts the CLI on `appDir` and resolves with its URL from the "iris listening" log line. */
-function startCli(appDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startCli(appDir: string): Promise<{ child: ChildProcess; url: string }> {
   const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir() };
   const child = spawn(process.execPath, [cliPath, '--app-dir', appDir, '--port', '0', '--log-level', 'info'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no "iris listening" line; stdout: ${out} stderr: ${err}`)), START_TIMEOUT_MS);
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const line of out.split('\n')) {
-        if (!line.includes('iris listening')) continue;
-        clearTimeout(timer);
-        resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-      }
-    });
-    child.on('close', (code) => reject(new Error(`cli exited with ${code} before listening; stderr: ${err}`)));
-  });
+  return { child, url: await listeningUrl(child, START_TIMEOUT_MS) };
 }
 
 function exited(child: ChildProcess): Promise<void> {

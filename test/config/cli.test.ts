@@ -2,32 +2,24 @@
  * The real CLI, built with the project's build config into a private folder (so a parallel
  * `npm run build` writing dist/ cannot race these tests) and run with node.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/fixtures.js';
+import { buildGateway, listeningUrl, type BuiltGateway } from '../support/child-gateway.js';
 
 const RUN_TIMEOUT_MS = 15_000;
 
-let buildDir: string;
+let built: BuiltGateway | undefined;
 let cliPath: string;
 const tempDirs: string[] = [];
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  buildDir = mkdtempSync(path.join(tmpdir(), 'iris-cli-build-'));
-  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  await new Promise<void>((resolve) => {
-    // tsc still emits when some other file has a type error; the typecheck step reports those.
-    execFile(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--sourceMap', 'false'], { cwd: REPO_ROOT }, () => resolve());
-  });
-  cliPath = path.join(buildDir, 'cli.js');
-  if (!existsSync(cliPath)) throw new Error(`build produced no ${cliPath}`);
-  writeFileSync(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module' }));
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(buildDir, 'node_modules'), 'dir');
+  built = await buildGateway();
+  cliPath = built.cliPath;
 }, 120_000);
 
 afterEach(() => {
@@ -36,7 +28,7 @@ afterEach(() => {
 
 afterAll(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  built?.remove();
 });
 
 /** A fresh app dir, optionally with a config.json. */
@@ -77,25 +69,6 @@ function runCli(args: string[]): Promise<CliRun> {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-  });
-}
-
-/** Resolves with the URL from the "iris listening" log line. */
-function listeningUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no "iris listening" line; stdout: ${out} stderr: ${err}`)), RUN_TIMEOUT_MS);
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const line of out.split('\n')) {
-        if (!line.includes('iris listening')) continue;
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.on('close', (code) => reject(new Error(`cli exited with ${code} before listening; stderr: ${err}`)));
   });
 }
 

@@ -4,7 +4,7 @@
  * real client SDKs and then look at what the mock received.
  */
 import type { ServerResponse } from 'node:http';
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 
@@ -33,6 +33,18 @@ export const AZURE_API_VERSION = '2024-10-21';
 export const AZURE_DEPLOYMENTS: Readonly<Record<string, string>> = {
   'gpt-4o-mini': 'gpt-4o-mini-eastus',
 };
+
+/** The official AzureOpenAI client pointed at a gateway's `/openai` (its key is the client's own, never forwarded). */
+export function azureClientFor(gatewayUrl: string, options: { deployment?: string } = {}): AzureOpenAI {
+  return new AzureOpenAI({
+    endpoint: `${gatewayUrl}/openai`,
+    apiKey: 'azure-client-key-not-forwarded',
+    apiVersion: '2025-01-01-preview',
+    maxRetries: 0,
+    timeout: 10_000,
+    ...options,
+  });
+}
 
 /** Path each OpenAI-family provider serves chat completions at, under its base URL. */
 export const CHAT_PATHS: Readonly<Record<Exclude<E2EProvider, 'azure'>, string>> = {

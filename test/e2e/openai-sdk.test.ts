@@ -4,7 +4,6 @@
  * replaced by a mock replaying recorded responses.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AzureOpenAI } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { readJsonBody, readJsonlEvents } from '../support/fixtures.js';
 import { replyFixtureJson, replyFixtureSse, replyJson } from '../support/mock-upstream.js';
@@ -12,6 +11,7 @@ import type { MockUpstream } from '../support/mock-upstream.js';
 import {
   AZURE_API_VERSION,
   AZURE_DEPLOYMENTS,
+  azureClientFor,
   UPSTREAM_KEYS,
   asRecord,
   collectChatStream,
@@ -432,16 +432,7 @@ describe('Azure: the AzureOpenAI client and azure/<model> on /v1', () => {
   const deployment = AZURE_DEPLOYMENTS[modelName]!;
   const upstreamPath = `/openai/deployments/${deployment}/chat/completions`;
 
-  function azureClient(options: { deployment?: string } = {}): AzureOpenAI {
-    return new AzureOpenAI({
-      endpoint: `${env.url}/openai`,
-      apiKey: 'azure-client-key-not-forwarded',
-      apiVersion: '2025-01-01-preview',
-      maxRetries: 0,
-      timeout: 10_000,
-      ...options,
-    });
-  }
+  const azureClient = (options: { deployment?: string } = {}) => azureClientFor(env.url, options);
 
   function expectAzureUpstream(): Record<string, unknown> {
     const upstream = onlyRequestTo(azureMock, upstreamPath);

@@ -6,7 +6,6 @@
  * (The shared fixtures hold no speech or image recordings, so the mocks answer in OpenAI's documented shapes.)
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AzureOpenAI } from 'openai';
 import type { RunningGateway } from '../../src/index.js';
 import { mp3LikeBytes } from '../support/audio-bytes.js';
 import { startTestGateway } from '../support/test-gateway.js';
@@ -15,6 +14,7 @@ import type { MockUpstream } from '../support/mock-upstream.js';
 import {
   AZURE_API_VERSION,
   AZURE_DEPLOYMENTS,
+  azureClientFor,
   UPSTREAM_KEYS,
   extraFieldsOf,
   jsonBodyOf,
@@ -194,15 +194,7 @@ describe('Azure deployments: speech and images', () => {
   const modelName = 'gpt-4o-mini';
   const deployment = AZURE_DEPLOYMENTS[modelName]!;
 
-  function azureClient(): AzureOpenAI {
-    return new AzureOpenAI({
-      endpoint: `${env.url}/openai`,
-      apiKey: 'azure-client-key-not-forwarded',
-      apiVersion: '2025-01-01-preview',
-      maxRetries: 0,
-      timeout: 10_000,
-    });
-  }
+  const azureClient = () => azureClientFor(env.url);
 
   it('AzureOpenAI audio.speech.create reaches the deployment path with the api-key and api-version', async () => {
     const azure = env.mock('azure');

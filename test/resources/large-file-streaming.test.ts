@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
-import { buildGateway, sampleRss, startGatewayProcess, type BuiltGateway, type GatewayProcess } from './child-gateway.js';
+import { buildGateway, sampleRss, startGatewayProcess, type BuiltGateway, type GatewayProcess } from '../support/child-gateway.js';
 import { installOpenAIResourceMock, sha256, type OpenAIResourceState } from './provider-resource-mocks.js';
 
 const FILE_BYTES = 50 * 1024 * 1024;

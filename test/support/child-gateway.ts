@@ -1,13 +1,14 @@
 /**
- * The gateway as its own process (built with the project's build config into a private folder, so
- * a parallel `npm run build` cannot race), for tests that watch its memory from outside.
+ * The gateway as its own process, built with the project's build config into a private folder (so
+ * a parallel `npm run build` writing dist/ cannot race), for tests of the CLI itself, of a crash,
+ * or of its memory seen from outside.
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../support/fixtures.js';
+import { REPO_ROOT } from './fixtures.js';
 
 export interface BuiltGateway {
   cliPath: string;
@@ -15,7 +16,7 @@ export interface BuiltGateway {
 }
 
 export async function buildGateway(): Promise<BuiltGateway> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iris-resources-build-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'iris-build-'));
   const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   await new Promise<void>((resolve) => {
     // tsc still emits when some other file has a type error; the typecheck step reports those.
@@ -62,11 +63,12 @@ function rssOf(pid: number): number {
   return Number(kb[1]) * 1024;
 }
 
-function listeningUrl(child: ChildProcess): Promise<string> {
+/** Resolves with the URL from a starting gateway's "iris listening" log line. */
+export function listeningUrl(child: ChildProcess, timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no "iris listening" line; stdout: ${out} stderr: ${err}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no "iris listening" line; stdout: ${out} stderr: ${err}`)), timeoutMs);
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
