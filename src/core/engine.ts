@@ -122,30 +122,23 @@ export class Engine {
     return this.upstream.close();
   }
 
-  async execute(req: EngineRequest): Promise<EngineResult> {
-    const result = await this.run(req);
-    if (result.kind === "bytes") {
-      result.body.destroy();
-      throw new Error(`${req.op} answers with bytes; run it with executeResource`);
-    }
-    return result;
+  execute(req: EngineRequest): Promise<EngineResult> {
+    return this.run(req, "inference") as Promise<EngineResult>;
   }
 
   /** Files, batches, containers and container files (never streamed as SSE). */
-  async executeResource(req: EngineRequest): Promise<ResourceResult> {
-    const result = await this.run({ ...req, stream: false });
-    if (result.kind === "stream") throw new Error(`${req.op} answered with an event stream`);
-    return result;
+  executeResource(req: EngineRequest): Promise<ResourceResult> {
+    return this.run({ ...req, stream: false }, "resource") as Promise<ResourceResult>;
   }
 
-  private async run(req: EngineRequest): Promise<EngineResult | BytesResult> {
+  private async run(req: EngineRequest, wants: "inference" | "resource"): Promise<EngineResult | BytesResult> {
     const started = performance.now();
     const requestType = requestTypeOf(req.op, req.stream);
     const targets = this.targetsOf(req, requestType);
     let last: BifrostError | undefined;
     for (const target of targets) {
       const outcome = await this.runTarget(target, req, requestType, started);
-      if (outcome.ok) return outcome.result;
+      if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
       if (outcome.clientAborted) throw new GatewayFailure(outcome.error);
       last = outcome.error;
     }
@@ -400,6 +393,16 @@ export class Engine {
       extra_fields: { request_type: "list_models", provider: provider ?? "", model_requested: "", latency: elapsedMs(started), chunk_index: 0 },
     };
   }
+}
+
+/** An inference answer is never bytes, a resource answer never a stream: a mismatch is a wiring bug. */
+function checkedKind(result: EngineResult | BytesResult, op: Operation, wants: "inference" | "resource"): EngineResult | BytesResult {
+  if (wants === "inference" && result.kind === "bytes") {
+    result.body.destroy();
+    throw new Error(`${op} answers with bytes; run it with executeResource`);
+  }
+  if (wants === "resource" && result.kind === "stream") throw new Error(`${op} answered with an event stream`);
+  return result;
 }
 
 interface CallContext {

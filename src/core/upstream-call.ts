@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Agent, Dispatcher } from "undici";
+import { util, type Agent, type Dispatcher } from "undici";
 import type { UpstreamRequest } from "../providers/types.js";
 import type { CallerSignal } from "./caller-signal.js";
 import { classifyNetworkError, splitUrl, timeoutError, UpstreamTimeout, type UpstreamFailure } from "./upstream.js";
@@ -19,9 +19,24 @@ export interface CallLimits {
   totalMs?: number;
 }
 
-export type TextOutcome = { ok: true; status: number; headers: IncomingHttpHeaders; text: string } | UpstreamFailure;
+export type TextOutcome = { ok: true; status: number; readonly headers: IncomingHttpHeaders; text: string } | UpstreamFailure;
 
-export type StreamOpenOutcome = { ok: true; status: number; headers: IncomingHttpHeaders; body: UpstreamBody } | UpstreamFailure;
+export type StreamOpenOutcome = { ok: true; status: number; readonly headers: IncomingHttpHeaders; body: UpstreamBody } | UpstreamFailure;
+
+/** A 2xx-or-not answer; its headers are parsed from the raw ones only if something reads them. */
+class UpstreamAnswer {
+  readonly ok = true;
+  private parsed: IncomingHttpHeaders | undefined;
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Buffer[],
+    readonly body: UpstreamBody | undefined,
+    readonly text: string,
+  ) {}
+  get headers(): IncomingHttpHeaders {
+    return (this.parsed ??= util.parseHeaders(this.rawHeaders) as IncomingHttpHeaders);
+  }
+}
 
 /** Bytes of a streamed answer. Each `next()` gives everything that arrived since the last one, as one buffer. */
 export interface UpstreamBody extends AsyncIterableIterator<Buffer> {
@@ -62,12 +77,13 @@ class ClientGone extends Error {
 class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   private readonly origin: string;
   private readonly path: string;
-  private controller: Dispatcher.DispatchController | undefined;
+  private abortUpstream: ((err?: Error) => void) | undefined;
+  private resumeUpstream: (() => void) | undefined;
   private abortReason: Error | undefined;
   private settled = false;
   private timer: NodeJS.Timeout | undefined;
   private status = 0;
-  private headers: IncomingHttpHeaders = {};
+  private rawHeaders: Buffer[] = [];
   private queue: Buffer[] = [];
   private queuedBytes = 0;
   private paused = false;
@@ -114,53 +130,53 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     }
   }
 
-  // ---- undici handler
+  // ---- undici handler: the callback form undici's own request() is built on. Raw headers stay
+  // raw until someone reads them, and no adapter or controller object is made per call.
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.abortReason) controller.abort(this.abortReason);
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.abortReason) abort(this.abortReason);
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    this.controller = controller;
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     this.status = status;
-    this.headers = headers;
+    this.rawHeaders = rawHeaders;
+    this.resumeUpstream = resume;
     if (this.mode === "stream" && !this.settled) {
       this.settled = true;
-      this.settle({ ok: true, status, headers, body: this });
+      this.settle(new UpstreamAnswer(status, rawHeaders, this, ""));
     }
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  /** `false` pauses the socket until `resumeUpstream`. */
+  onData(chunk: Buffer): boolean {
     if (this.discarding) {
       this.discardedBytes += chunk.length;
-      if (this.discardedBytes > DISCARD_LIMIT_BYTES) controller.abort(new Error("discarded enough"));
-      return;
+      if (this.discardedBytes > DISCARD_LIMIT_BYTES) this.abortUpstream?.(new Error("discarded enough"));
+      return true;
     }
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
-    if (this.mode === "stream") {
-      if (this.queuedBytes > HIGH_WATER_BYTES && !this.paused) {
-        this.paused = true;
-        controller.pause();
-      }
-      this.notify();
-    }
+    if (this.mode === "text") return true;
+    this.notify();
+    if (this.queuedBytes > HIGH_WATER_BYTES) this.paused = true;
+    return !this.paused;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.ended = true;
     this.cleanup();
     if (this.mode === "text") {
       if (this.settled) return;
       this.settled = true;
-      this.settle({ ok: true, status: this.status, headers: this.headers, text: this.drainText() });
+      this.settle(new UpstreamAnswer(this.status, this.rawHeaders, undefined, this.drainText()));
       return;
     }
     this.notify();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     this.fail(err);
   }
 
@@ -178,7 +194,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
         this.queuedBytes = 0;
         if (this.paused) {
           this.paused = false;
-          this.controller?.resume();
+          this.resumeUpstream?.();
         }
         return { value: chunk, done: false };
       }
@@ -211,7 +227,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     this.queuedBytes = 0;
     if (this.paused) {
       this.paused = false;
-      this.controller?.resume();
+      this.resumeUpstream?.();
     }
   }
 
@@ -226,7 +242,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   private cancel(reason: Error): void {
     if (this.abortReason || this.ended || this.error) return;
     this.abortReason = reason;
-    if (this.controller) this.controller.abort(reason);
+    if (this.abortUpstream) this.abortUpstream(reason);
     // Not yet on a socket (or undici never calls back): answer now; the late callbacks are ignored.
     this.fail(reason);
   }

@@ -4,7 +4,7 @@ import { CallerAbort, type CallerSignal } from "../core/caller-signal.js";
 /** Fires when the client goes away before the response is complete. */
 export function clientSignal(res: ServerResponse): CallerSignal {
   const signal = new CallerAbort();
-  res.once("close", () => {
+  res.on("close", () => {
     if (!res.writableFinished) signal.abort(new Error("client closed the connection"));
   });
   return signal;

@@ -29,7 +29,11 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
 }
 
-/** The body's chunks; `too-large` once it passes `maxBytes` (the rest is drained unread); `closed` if the client left first. */
+/**
+ * The body's chunks; `too-large` once it passes `maxBytes` (the rest is drained unread); `closed` if
+ * the client left first. Plain `on` listeners: the message is dropped after the request, and a
+ * second settle of the promise is a no-op, so `once` wrappers would only cost allocations.
+ */
 function readWithin(req: IncomingMessage, maxBytes: number): Promise<Buffer[] | "too-large" | "closed"> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -45,9 +49,9 @@ function readWithin(req: IncomingMessage, maxBytes: number): Promise<Buffer[] | 
       resolve("too-large");
     };
     req.on("data", onData);
-    req.once("end", () => resolve(chunks));
-    req.once("error", () => resolve("closed"));
-    req.once("close", () => resolve(req.complete ? chunks : "closed"));
+    req.on("end", () => resolve(chunks));
+    req.on("error", () => resolve("closed"));
+    req.on("close", () => resolve(req.complete ? chunks : "closed"));
   });
 }
 

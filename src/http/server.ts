@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AsyncJobRunner } from "../core/async-jobs/async-job-runner.js";
 import type { Engine } from "../core/engine.js";
 import { gatewayError } from "../core/schema/error.js";
+import { GatewayResponse } from "./gateway-response.js";
 import { sendError } from "./respond.js";
 import { Router, type RouteContext } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
@@ -41,9 +42,9 @@ export function buildRouter(deps: ServerDeps): Router {
 }
 
 /** The HTTP server: request id, routing, and a last-resort error answer; nothing else. */
-export function createGatewayServer(deps: ServerDeps): Server {
+export function createGatewayServer(deps: ServerDeps): Server<typeof IncomingMessage, typeof GatewayResponse> {
   const router = buildRouter(deps);
-  const server = createServer((req, res) => void dispatch(router, deps.logger, req, res));
+  const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => void dispatch(router, deps.logger, req, res));
   server.keepAliveTimeout = 65_000;
   return server;
 }
@@ -63,10 +64,10 @@ class RequestContext implements RouteContext {
   }
 }
 
-async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: GatewayResponse): Promise<void> {
   const incomingId = req.headers["x-request-id"];
   const requestId = typeof incomingId === "string" && incomingId ? incomingId : randomUUID();
-  res.setHeader("x-request-id", requestId);
+  res.requestId = requestId;
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
