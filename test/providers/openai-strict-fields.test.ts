@@ -110,7 +110,7 @@ describe("effortForReasoningBudget", () => {
 });
 
 describe("OpenAI-compatible APIs that take reasoning_effort", () => {
-  it.each(["groq", "xai", "deepseek", "perplexity", "cerebras", "fireworks", "mistral"])("%s gets a canonical budget or effort as reasoning_effort, not the reasoning object", (provider) => {
+  it.each(["groq", "xai", "deepseek", "perplexity", "cerebras", "fireworks"])("%s gets a canonical budget or effort as reasoning_effort, not the reasoning object", (provider) => {
     const budget = sentBody(provider, { model: "m", messages: [{ role: "user", content: "2+2?" }], reasoning: { max_tokens: 1024 } });
     const effort = sentBody(provider, { model: "m", messages: [{ role: "user", content: "2+2?" }], reasoning: { effort: "high" } });
 
@@ -124,6 +124,39 @@ describe("OpenAI-compatible APIs that take reasoning_effort", () => {
     const sent = sentBody("mistral", { model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 4096, reasoning: { max_tokens: 3500 } });
     expect(sent).toMatchObject({ max_tokens: 4096, reasoning_effort: "high" });
     expect(sent).not.toHaveProperty("max_completion_tokens");
+  });
+
+  const asked = (provider: string, model: string, reasoning: Record<string, unknown>) =>
+    sentBody(provider, { model, messages: [{ role: "user", content: "2+2?" }], reasoning })["reasoning_effort"];
+
+  it("gives xAI models only the efforts each takes, and none to models that refuse the parameter", () => {
+    expect(asked("xai", "grok-3-mini", { effort: "high" })).toBe("high");
+    expect(asked("xai", "grok-3-mini-fast", { max_tokens: 1024 })).toBe("low");
+    expect(asked("xai", "grok-3-mini", { effort: "medium" })).toBe("high");
+    expect(asked("xai", "grok-3-mini", { max_tokens: 0 })).toBe("low");
+    expect(asked("xai", "grok-4.3", { effort: "medium" })).toBe("medium");
+    expect(asked("xai", "grok-4.3", { max_tokens: 0 })).toBe("none");
+    expect(asked("xai", "grok-4.3", { effort: "minimal" })).toBe("low");
+    for (const model of ["grok-4", "grok-4-0709", "grok-4-1-fast-reasoning", "grok-4.20-reasoning", "grok-code-fast-1", "grok-3"]) {
+      expect(asked("xai", model, { effort: "high" }), model).toBeUndefined();
+    }
+    expect(asked("xai", "grok-5", { effort: "high" })).toBe("high");
+  });
+
+  it("gives Mistral none or high where reasoning is adjustable, and nothing to other models", () => {
+    expect(asked("mistral", "mistral-small-latest", { effort: "low" })).toBe("high");
+    expect(asked("mistral", "mistral-medium-3-5", { max_tokens: 1024 })).toBe("high");
+    expect(asked("mistral", "mistral-small-latest", { max_tokens: 0 })).toBe("none");
+    expect(asked("mistral", "mistral-small-latest", { effort: "minimal" })).toBe("none");
+    expect(asked("mistral", "magistral-medium-latest", { effort: "high" })).toBeUndefined();
+    expect(asked("mistral", "mistral-large-latest", { max_tokens: 2048 })).toBeUndefined();
+    const sent = sentBody("mistral", { model: "magistral-small-latest", messages: [{ role: "user", content: "hi" }], reasoning: { effort: "high" } });
+    expect(sent).not.toHaveProperty("reasoning");
+  });
+
+  it("sends a reasoning_effort the caller wrote as written, even where Iris would not derive one", () => {
+    const sent = sentBody("xai", { model: "grok-4", messages: [{ role: "user", content: "hi" }], reasoning_effort: "high" });
+    expect(sent["reasoning_effort"]).toBe("high");
   });
 
   it("leaves the reasoning object to OpenRouter, which reads budgets itself", () => {

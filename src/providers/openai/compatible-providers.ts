@@ -1,6 +1,6 @@
 import type { Operation } from "../../core/schema/request-type.js";
 import { mistralQuirks } from "./mistral-quirks.js";
-import { openAIQuirks, withReasoningEffort } from "./openai-quirks.js";
+import { mistralEfforts, openAIQuirks, withReasoningEffort, xaiEfforts } from "./openai-quirks.js";
 
 /** How one OpenAI-compatible provider differs from OpenAI itself. */
 export interface OpenAIQuirks {
@@ -41,7 +41,7 @@ export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
   { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, quirks: openAIQuirks },
   { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true, quirks: REASONING_EFFORT },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY", quirks: REASONING_EFFORT },
-  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true, quirks: REASONING_EFFORT },
+  { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true, quirks: withReasoningEffort({}, xaiEfforts) },
   // OpenRouter reads the canonical `reasoning` object (effort or token budget) as it is.
   { name: "openrouter", baseUrl: "https://openrouter.ai/api", pathPrefix: "/v1", envKey: "OPENROUTER_API_KEY" },
   { name: "fireworks", baseUrl: "https://api.fireworks.ai/inference", pathPrefix: "/v1", envKey: "FIREWORKS_API_KEY", quirks: REASONING_EFFORT },
@@ -50,7 +50,7 @@ export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
   { name: "perplexity", baseUrl: "https://api.perplexity.ai", pathPrefix: "", envKey: "PERPLEXITY_API_KEY", quirks: REASONING_EFFORT },
   { name: "huggingface", baseUrl: "https://router.huggingface.co", pathPrefix: "/v1", envKey: "HUGGING_FACE_API_KEY", quirks: REASONING_EFFORT },
   { name: "deepseek", baseUrl: "https://api.deepseek.com", pathPrefix: "/v1", envKey: "DEEPSEEK_API_KEY", quirks: REASONING_EFFORT },
-  { name: "mistral", baseUrl: "https://api.mistral.ai", pathPrefix: "/v1", envKey: "MISTRAL_API_KEY", quirks: withReasoningEffort(mistralQuirks) },
+  { name: "mistral", baseUrl: "https://api.mistral.ai", pathPrefix: "/v1", envKey: "MISTRAL_API_KEY", quirks: withReasoningEffort(mistralQuirks, mistralEfforts) },
   { name: "ollama", baseUrl: "http://localhost:11434", pathPrefix: "/v1", envBaseUrl: "OLLAMA_BASE_URL", keyOptional: true, quirks: REASONING_EFFORT },
   { name: "vllm", pathPrefix: "/v1", envBaseUrl: "VLLM_BASE_URL", envKey: "VLLM_API_KEY", keyOptional: true, quirks: REASONING_EFFORT },
   { name: "sgl", pathPrefix: "/v1", envBaseUrl: "SGL_BASE_URL", envKey: "SGL_API_KEY", keyOptional: true, quirks: REASONING_EFFORT },

@@ -37,13 +37,20 @@ export const openAIQuirks: OpenAIQuirks = {
   },
 };
 
+/**
+ * The efforts a model takes, weakest first; an empty list when its reasoning cannot be steered (it
+ * refuses the parameter). Applies to efforts the gateway derives from canonical `reasoning`; a
+ * `reasoning_effort` the caller wrote goes out as written.
+ */
+export type EffortsOf = (model: string) => readonly string[] | undefined;
+
 /** For compatible APIs that, like OpenAI, take `reasoning_effort` and no canonical `reasoning` object. */
-export function withReasoningEffort(quirks: OpenAIQuirks = {}): OpenAIQuirks {
+export function withReasoningEffort(quirks: OpenAIQuirks = {}, effortsOf?: EffortsOf): OpenAIQuirks {
   return {
     ...quirks,
     adaptRequest(op: Operation, body: JsonObject): void {
       if (op === "chat") {
-        mapCanonicalReasoningToEffort(body);
+        mapCanonicalReasoningToEffort(body, effortsOf);
         removePropertyOrdering(body);
       }
       quirks.adaptRequest?.(op, body);
@@ -51,18 +58,61 @@ export function withReasoningEffort(quirks: OpenAIQuirks = {}): OpenAIQuirks {
   };
 }
 
+/** OpenAI's effort scale, weakest first. */
+const EFFORT_SCALE = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+
+/**
+ * The accepted effort nearest to `effort` on OpenAI's scale (a tie goes to the stronger: the caller
+ * asked for at least that much); undefined when the model takes none.
+ */
+export function nearestEffort(effort: string, accepted: readonly string[]): string | undefined {
+  if (accepted.includes(effort)) return effort;
+  const rank = (e: string): number => EFFORT_SCALE.indexOf(e as (typeof EFFORT_SCALE)[number]);
+  const wanted = rank(effort);
+  if (wanted < 0) return accepted.at(-1);
+  let best: string | undefined;
+  for (const candidate of accepted) {
+    if (best === undefined || Math.abs(rank(candidate) - wanted) <= Math.abs(rank(best) - wanted)) best = candidate;
+  }
+  return best;
+}
+
+/**
+ * xAI: grok-3-mini takes low or high, grok-4.3 none to high; the other Grok models answer 400 to
+ * any reasoning_effort (Grok 4 variants reason as they are named). Models not known here get the effort.
+ */
+export const xaiEfforts: EffortsOf = (model) => {
+  if (/^grok-3-mini/.test(model)) return ["low", "high"];
+  if (/^grok-4[.-]3\b/.test(model)) return ["none", "low", "medium", "high"];
+  if (/^grok-(2|3|4|code)/.test(model)) return [];
+  return undefined;
+};
+
+/**
+ * Mistral: adjustable reasoning (Mistral Small 4, Medium 3.5) takes none or high; Magistral always
+ * reasons and other models have no such switch.
+ */
+export const mistralEfforts: EffortsOf = (model) => {
+  if (/^mistral-small-(latest|26\d\d)$/.test(model) || /^mistral-medium-3[.-]5/.test(model)) return ["none", "high"];
+  return [];
+};
+
 /**
  * Canonical `reasoning` → `reasoning_effort`, the one reasoning control of OpenAI's chat API. An
  * effort is sent as it is; a token budget has no OpenAI equivalent, so it becomes an effort rather
  * than being dropped. An explicit `reasoning_effort` wins over both.
  */
-function mapCanonicalReasoningToEffort(body: JsonObject): void {
+function mapCanonicalReasoningToEffort(body: JsonObject, effortsOf?: EffortsOf): void {
   const reasoning = body["reasoning"];
   if (!isRecord(reasoning)) return;
   delete body["reasoning"];
   if (body["reasoning_effort"] !== undefined) return;
-  if (typeof reasoning["effort"] === "string") body["reasoning_effort"] = reasoning["effort"];
-  else if (typeof reasoning["max_tokens"] === "number") body["reasoning_effort"] = effortForReasoningBudget(reasoning["max_tokens"], outputLimitOf(body));
+  let effort: string | undefined;
+  if (typeof reasoning["effort"] === "string") effort = reasoning["effort"];
+  else if (typeof reasoning["max_tokens"] === "number") effort = effortForReasoningBudget(reasoning["max_tokens"], outputLimitOf(body));
+  const accepted = effortsOf && typeof body["model"] === "string" ? effortsOf(body["model"]) : undefined;
+  if (effort !== undefined && accepted) effort = nearestEffort(effort, accepted);
+  if (effort !== undefined) body["reasoning_effort"] = effort;
 }
 
 /**
