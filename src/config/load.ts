@@ -132,7 +132,7 @@ function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings
   const row = openAICompatibleRow(name);
   const needsBaseUrl = custom !== undefined || (row !== undefined && row.baseUrl === undefined);
   if (needsBaseUrl && !net.base_url) throw new ConfigError(`${field}.network_config.base_url`, "is required for this provider");
-  const keys = (p.keys ?? []).map((k, i) => keySettings(name, k, i, row?.keyOptional ?? false));
+  const keys = (p.keys ?? []).map((k, i) => keySettings(name, k, i, custom?.is_key_less ?? row?.keyOptional ?? false));
   if (name === "azure") {
     keys.forEach((k, i) => {
       if (!k.azure?.endpoint && !net.base_url) throw new ConfigError(`${field}.keys[${i}].azure_key_config.endpoint`, "is required for azure keys");
@@ -159,7 +159,25 @@ function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings
     bufferSize: p.concurrency_and_buffer_size?.buffer_size ?? DEFAULTS.bufferSize,
     sendBackRawRequest: p.send_back_raw_request ?? false,
     sendBackRawResponse: p.send_back_raw_response ?? false,
+    ...customRequestSettings(custom),
   };
+}
+
+/** `allowed_requests` (the types set to true) and `request_path_overrides` (each made a path with a leading slash, or kept as a URL) of a custom provider. */
+function customRequestSettings(custom: ProviderConfigFile["custom_provider_config"]): Pick<ProviderSettings, "allowedRequests" | "requestPathOverrides"> {
+  const settings: Pick<ProviderSettings, "allowedRequests" | "requestPathOverrides"> = {};
+  if (custom?.allowed_requests) {
+    settings.allowedRequests = new Set(Object.entries(custom.allowed_requests).filter(([, allowed]) => allowed).map(([type]) => type));
+  }
+  if (custom?.request_path_overrides) {
+    const overrides: Record<string, string> = {};
+    for (const [type, raw] of Object.entries(custom.request_path_overrides)) {
+      const path = raw.trim();
+      if (path !== "") overrides[type] = /^https?:\/\//i.test(path) || path.startsWith("/") ? path : `/${path}`;
+    }
+    settings.requestPathOverrides = overrides;
+  }
+  return settings;
 }
 
 function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptional: boolean): KeySettings {

@@ -79,6 +79,9 @@ export const customProviderSchema = z
     base_provider_type: z.enum(["openai"], {
       message: "only 'openai' is supported as base_provider_type for now",
     }),
+    is_key_less: z.boolean().optional(),
+    allowed_requests: z.record(z.string(), z.boolean({ message: "each allowed_requests entry must be true or false" })).optional(),
+    request_path_overrides: z.record(z.string(), z.string({ message: "each request_path_overrides entry must be a path or URL string" })).optional(),
   })
   .passthrough();
 

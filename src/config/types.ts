@@ -52,6 +52,10 @@ export interface ProviderSettings {
   bufferSize: number;
   sendBackRawRequest: boolean;
   sendBackRawResponse: boolean;
+  /** Custom providers' `allowed_requests`: the request types set to true; undefined lets every type through. */
+  allowedRequests?: ReadonlySet<string>;
+  /** Custom providers' `request_path_overrides`: request type → path under the base URL, or a whole URL. */
+  requestPathOverrides?: Readonly<Record<string, string>>;
 }
 
 export interface ClientSettings {

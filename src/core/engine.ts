@@ -4,6 +4,7 @@ import { adapterFor, lacksResource } from "../providers/registry.js";
 import type { DecodedEvent, ProviderAdapter, ProviderCall, UploadedFile, UpstreamRequest } from "../providers/types.js";
 import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
+import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
 import { selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
@@ -190,6 +191,10 @@ export class Engine {
       return refused({ status: 400, message: unsupported, ...(resource ? { param: "provider" } : {}), extra });
     }
     const { settings } = entry;
+    if (settings.allowedRequests && !isRequestAllowed(settings.allowedRequests, requestType)) {
+      const message = `provider '${target.provider}' does not allow ${requestType} requests (custom_provider_config.allowed_requests)`;
+      return refused({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra });
+    }
     const excluded = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName: req.pinnedKey, exclude: excluded });

@@ -1,5 +1,5 @@
 import type { ProviderSettings } from "../config/types.js";
-import type { Operation } from "../core/schema/request-type.js";
+import { requestTypeOf, type Operation } from "../core/schema/request-type.js";
 import { anthropicAdapter } from "./anthropic/adapter.js";
 import { azureAdapter } from "./azure/adapter.js";
 import { bedrockAdapter } from "./bedrock/adapter.js";
@@ -27,10 +27,42 @@ export function lacksResource(provider: string, op: Operation): boolean {
   return builtInAdapters.has(provider) && !providerServesResource(provider, op);
 }
 
-/** The adapter for a configured provider: a built-in one, or the OpenAI wire for custom providers; files, batches and containers where the provider has them. */
+/**
+ * The adapter for a configured provider: a built-in one, or for a custom provider everything its
+ * base family's wire serves (narrowed by `allowed_requests` in the engine, paths moved by
+ * `request_path_overrides`); files, batches and containers where the family has them.
+ */
 export function adapterFor(settings: ProviderSettings): ProviderAdapter {
   const builtIn = builtInAdapters.get(settings.name);
   if (builtIn) return withResources(builtIn);
   const family = openAICompatibleRow(settings.family);
-  return withResources(createOpenAICompatibleAdapter({ name: settings.name, pathPrefix: "/v1", ...(family?.quirks ? { quirks: family.quirks } : {}) }));
+  const adapter = createOpenAICompatibleAdapter({
+    name: settings.name,
+    pathPrefix: "/v1",
+    // Token counting stays local: few OpenAI-compatible servers have /responses/input_tokens.
+    servesSpeech: true,
+    servesImageGeneration: true,
+    ...(family?.quirks ? { quirks: family.quirks } : {}),
+  });
+  return withPathOverrides(withResources(adapter, settings.family));
+}
+
+/**
+ * `request_path_overrides`: the path under `base_url` (or the whole URL) a request type goes to
+ * instead of the wire's own, as Bifrost appends it; the query string is kept.
+ */
+function withPathOverrides(adapter: ProviderAdapter): ProviderAdapter {
+  return {
+    ...adapter,
+    buildRequest(call) {
+      const request = adapter.buildRequest(call);
+      const override = call.settings.requestPathOverrides?.[requestTypeOf(call.op, call.stream)];
+      // A path that names a resource (`/files/{id}`) has no single replacement.
+      if (!override || call.resourceId !== undefined) return request;
+      const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
+      const base = (call.settings.baseUrl ?? "").replace(/\/+$/, "");
+      const url = /^https?:\/\//i.test(override) ? override : `${base}${override}`;
+      return { ...request, url: url.includes("?") ? url : `${url}${query}` };
+    },
+  };
 }

@@ -18,9 +18,12 @@ export function providerServesResource(provider: string, op: Operation): boolean
   return RESOURCE_ADAPTERS.get(provider)?.supports(op) ?? false;
 }
 
-/** The provider's adapter with its resource operations (if any) handled by its resource adapter. */
-export function withResources(adapter: ProviderAdapter): ProviderAdapter {
-  const resources = RESOURCE_ADAPTERS.get(adapter.name);
+/**
+ * The provider's adapter with its resource operations (if any) handled by its resource adapter;
+ * a custom provider names the family whose resource API it speaks.
+ */
+export function withResources(adapter: ProviderAdapter, family = adapter.name): ProviderAdapter {
+  const resources = RESOURCE_ADAPTERS.get(family);
   return {
     ...adapter,
     supports: (op) => (isResourceOperation(op) ? (resources?.supports(op) ?? false) : adapter.supports(op)),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,44 @@ describe('buildConfig', () => {
     expect(err.message).toBe('config error: providers.my-llm.network_config.base_url: is required for this provider');
     const config = build({ providers: { 'my-llm': { ...custom, network_config: { base_url: 'http://127.0.0.1:1' } } } });
     expect(provider(config, 'my-llm')).toMatchObject({ family: 'openai', baseUrl: 'http://127.0.0.1:1' });
+  });
+
+  it('custom_provider_config takes allowed_requests, request_path_overrides and is_key_less as Bifrost writes them', () => {
+    const base = { network_config: { base_url: 'http://127.0.0.1:1' } };
+    const bad = configErrorOf(() =>
+      build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k', value: 'v' }], custom_provider_config: { base_provider_type: 'openai', allowed_requests: { chat_completion: 'yes' } } } } }),
+    );
+    expect(bad.message).toBe('config error: providers.my-llm.custom_provider_config.allowed_requests.chat_completion: each allowed_requests entry must be true or false');
+    const keyless = configErrorOf(() => build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k' }], custom_provider_config: { base_provider_type: 'openai' } } } }));
+    expect(keyless.message).toBe('config error: providers.my-llm.keys[0].value: is required');
+
+    const config = build({
+      providers: {
+        'my-llm': {
+          ...base,
+          keys: [{ name: 'k' }],
+          custom_provider_config: {
+            base_provider_type: 'openai',
+            is_key_less: true,
+            allowed_requests: { chat_completion: true, chat_completion_stream: false, ocr: true },
+            request_path_overrides: { chat_completion: 'chat', embedding: 'https://e.example/x', speech: ' ' },
+          },
+        },
+      },
+    });
+    const settings = provider(config, 'my-llm');
+    expect(settings.keys[0]?.value).toBe('');
+    expect([...(settings.allowedRequests ?? [])]).toEqual(['chat_completion', 'ocr']);
+    expect(settings.requestPathOverrides).toEqual({ chat_completion: '/chat', embedding: 'https://e.example/x' });
+  });
+
+  it("the README's config.json example is accepted as written", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a ```json config example').toBeDefined();
+    const config = build(JSON.parse(example!), { OPENAI_API_KEY: 'sk-readme', AZURE_API_KEY: 'az-readme' });
+    expect([...config.providers.keys()]).toEqual(['openai', 'azure', 'my-vllm']);
+    expect(provider(config, 'my-vllm').requestPathOverrides).toEqual({ embedding: '/v1/embed' });
   });
 
   it('a self-hosted provider (vllm) needs a base_url but no key value', () => {
