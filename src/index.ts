@@ -9,6 +9,7 @@ import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
+import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
 
 export interface RunningGateway {
   url: string;
@@ -27,8 +28,9 @@ export interface GatewayOptions extends StartOptions {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const config = options.configObject === undefined ? loadConfig(options) : buildConfig(options, options.configObject);
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
-  const engine = new Engine(config);
-  const jobStore = new SqliteJobStore(await openSqliteDatabase(config.appDir));
+  const db = await openSqliteDatabase(config.appDir);
+  const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db) });
+  const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
     store: jobStore,
     engine,

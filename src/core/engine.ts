@@ -6,6 +6,7 @@ import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
+import { affineKey, changesResources, noteResource, resourceAddressed, type ResourceKeyStore } from "./routing/resource-keys.js";
 import { selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
 import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
@@ -99,8 +100,14 @@ type AttemptOutcome =
 export class Engine {
   private readonly providers = new Map<string, ProviderEntry>();
   private readonly upstream = new UpstreamClient();
+  private readonly resourceKeys: ResourceKeyStore | undefined;
 
-  constructor(private readonly config: GatewayConfig) {
+  /** `resourceKeys` remembers which key made each file, batch, container and stored response, for pools of several keys. */
+  constructor(
+    private readonly config: GatewayConfig,
+    options: { resourceKeys?: ResourceKeyStore } = {},
+  ) {
+    this.resourceKeys = options.resourceKeys;
     for (const settings of config.providers.values()) {
       this.providers.set(settings.name, {
         settings,
@@ -195,11 +202,20 @@ export class Engine {
       const message = `provider '${target.provider}' does not allow ${requestType} requests (custom_provider_config.allowed_requests)`;
       return refused({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra });
     }
+    // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
+    const resourceKeys = settings.keys.length > 1 ? this.resourceKeys : undefined;
+    let pinnedName = req.pinnedKey;
+    if (pinnedName === undefined && resourceKeys && resourceAddressed(req) !== undefined) {
+      pinnedName = await affineKey(resourceKeys, target.provider, settings.keys, target.model || undefined, req);
+    }
     const excluded = new Set<string>();
     for (let attempt = 0; ; attempt++) {
-      const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName: req.pinnedKey, exclude: excluded });
+      const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName, exclude: excluded });
       if (key instanceof GatewayFailure) return refused({ ...detailsOf(key.body), extra });
       const outcome = await this.callOnce(entry, key, target, req, requestType, started, extra);
+      if (outcome.ok && resourceKeys && changesResources(req.op) && outcome.result.kind === "json") {
+        await noteResource(resourceKeys, target.provider, key.name, req.op, req, outcome.result.body);
+      }
       if (outcome.ok || outcome.clientAborted || !outcome.retryable || attempt >= settings.maxRetries) return outcome;
       if (outcome.error.status_code === 429) excluded.add(key.name);
       const delay = backoffDelayMs(attempt + 1, settings.retryBackoffInitialMs, settings.retryBackoffMaxMs);

@@ -13,6 +13,7 @@ import { AsyncJobRunner } from '../../src/core/async-jobs/async-job-runner.js';
 import type { EngineRequest, EngineResult } from '../../src/core/engine.js';
 import { failure } from '../../src/core/schema/error.js';
 import { openSqliteDatabase } from '../../src/stores/sqlite/database.js';
+import { SQLITE_MIGRATIONS } from '../../src/stores/sqlite/migrations.js';
 import { SqliteJobStore } from '../../src/stores/sqlite/sqlite-job-store.js';
 import type { IrisDatabase } from '../../src/stores/sqlite/tables.js';
 import { waitFor } from './async-harness.js';
@@ -145,7 +146,7 @@ describe('async job runner', () => {
     const reopened = await openStore(dir);
     expect(await reopened.store.find('kept', Date.now())).toMatchObject({ id: 'kept', status: 'pending', requestType: 'embedding', request: REQUEST });
     const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(reopened.db);
-    expect(rows[0]?.user_version).toBe(1);
+    expect(rows[0]?.user_version).toBe(SQLITE_MIGRATIONS.length);
     const { rows: mode } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(reopened.db);
     expect(mode[0]?.journal_mode).toBe('wal');
   });

@@ -35,4 +35,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       await db.schema.createIndex("idx_async_jobs_expires_at").on("async_jobs").column("expires_at").execute();
     },
   },
+  {
+    description: "resource_keys: which pool key made each provider-side file, batch, container or stored response",
+    async up(db) {
+      await db.schema
+        .createTable("resource_keys")
+        .addColumn("provider", "text", (c) => c.notNull())
+        .addColumn("resource_id", "text", (c) => c.notNull())
+        .addColumn("key_name", "text", (c) => c.notNull())
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("pk_resource_keys", ["provider", "resource_id"])
+        .execute();
+    },
+  },
 ];

@@ -18,7 +18,16 @@ export interface AsyncJobsTable {
   expires_at: number | null;
 }
 
+/** Row of `resource_keys`: the pool key that made a provider-side resource (a name, never the secret). */
+export interface ResourceKeysTable {
+  provider: string;
+  resource_id: string;
+  key_name: string;
+  created_at: number;
+}
+
 /** Every table in the app dir's SQLite database, for kysely. */
 export interface IrisDatabase {
   async_jobs: AsyncJobsTable;
+  resource_keys: ResourceKeysTable;
 }

@@ -1,0 +1,84 @@
+import type { KeySettings } from "../../config/types.js";
+import type { EngineRequest } from "../engine.js";
+import { isRecord, type JsonObject } from "../schema/json.js";
+import type { Operation } from "../schema/request-type.js";
+
+/**
+ * Which key made a provider-side resource. A file, batch, container or stored response lives in
+ * the account (organisation, project, workspace) of the key that created it; with several keys in a
+ * pool, a later call about it must go out with that key again or the provider answers 404.
+ */
+export interface ResourceKeyStore {
+  keyFor(provider: string, resourceId: string): Promise<string | undefined>;
+  remember(provider: string, resourceId: string, keyName: string): Promise<void>;
+  forget(provider: string, resourceId: string): Promise<void>;
+}
+
+/** Operations whose answer names a resource later calls will address. */
+const CREATES: ReadonlySet<Operation> = new Set(["file_upload", "batch_create", "container_create", "container_file_create", "responses"]);
+
+/** Operations after which the resource is gone. */
+const DELETES: ReadonlySet<Operation> = new Set(["file_delete", "container_delete", "responses_delete"]);
+
+/** Whether a successful call of this operation makes or removes a resource worth remembering. */
+export function changesResources(op: Operation): boolean {
+  return CREATES.has(op) || DELETES.has(op);
+}
+
+/** The resource a request is about (its own id, or one its body builds on), if it names one. */
+export function resourceAddressed(req: Pick<EngineRequest, "op" | "resourceId" | "childId" | "body">): string | undefined {
+  if (req.childId !== undefined) return req.childId;
+  if (req.resourceId !== undefined) return req.resourceId;
+  const body = req.body;
+  if (req.op === "batch_create" && typeof body?.["input_file_id"] === "string") return body["input_file_id"];
+  if (req.op === "responses" && typeof body?.["previous_response_id"] === "string") return body["previous_response_id"];
+  return undefined;
+}
+
+/** The key that made the addressed resource, when it is still one of the pool's keys and may serve the model. */
+export async function affineKey(
+  store: ResourceKeyStore,
+  provider: string,
+  keys: readonly KeySettings[],
+  model: string | undefined,
+  req: Pick<EngineRequest, "op" | "resourceId" | "childId" | "body">,
+): Promise<string | undefined> {
+  const id = resourceAddressed(req);
+  if (id === undefined) return undefined;
+  const name = (await store.keyFor(provider, id)) ?? (req.childId !== undefined && req.resourceId !== undefined ? await store.keyFor(provider, req.resourceId) : undefined);
+  const key = name === undefined ? undefined : keys.find((k) => k.name === name);
+  if (!key || (model && key.models.length > 0 && !key.models.includes(model))) return undefined;
+  return key.name;
+}
+
+/** Records (or drops) what a successful call made (or deleted). */
+export async function noteResource(store: ResourceKeyStore, provider: string, keyName: string, op: Operation, req: Pick<EngineRequest, "resourceId" | "childId">, body: JsonObject | undefined): Promise<void> {
+  if (DELETES.has(op)) {
+    const id = req.childId ?? req.resourceId;
+    if (id !== undefined) await store.forget(provider, id);
+    return;
+  }
+  if (!CREATES.has(op) || !isRecord(body) || typeof body["id"] !== "string") return;
+  await store.remember(provider, body["id"], keyName);
+}
+
+/** An in-process store, bounded (the oldest entries go first): for embedding Iris without a database. */
+export class MemoryResourceKeys implements ResourceKeyStore {
+  private readonly entries = new Map<string, string>();
+  constructor(private readonly capacity = 100_000) {}
+
+  async keyFor(provider: string, resourceId: string): Promise<string | undefined> {
+    return this.entries.get(`${provider}\u0000${resourceId}`);
+  }
+
+  async remember(provider: string, resourceId: string, keyName: string): Promise<void> {
+    const id = `${provider}\u0000${resourceId}`;
+    this.entries.delete(id);
+    this.entries.set(id, keyName);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  async forget(provider: string, resourceId: string): Promise<void> {
+    this.entries.delete(`${provider}\u0000${resourceId}`);
+  }
+}
