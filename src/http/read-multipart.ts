@@ -13,7 +13,10 @@ const MAX_FIELDS = 100;
 const FILE_FIELD = "file";
 
 export interface MultipartForm {
+  /** Each field's last value. */
   fields: Record<string, string>;
+  /** Every field in the order sent, repeated names (`timestamp_granularities[]`) included. */
+  pairs: ReadonlyArray<readonly [name: string, value: string]>;
   /** The `file` part, spooled to a temporary file. */
   file?: UploadedFile;
   /** Removes the spooled file; call once the upload has gone upstream. */
@@ -53,9 +56,10 @@ function spool(
   parser: busboy.Busboy,
   dir: string,
   maxBytes: number,
-): Promise<{ fields: Record<string, string>; file?: UploadedFile } | GatewayFailure> {
+): Promise<{ fields: Record<string, string>; pairs: Array<[string, string]>; file?: UploadedFile } | GatewayFailure> {
   return new Promise((resolve) => {
     const fields: Record<string, string> = {};
+    const pairs: Array<[string, string]> = [];
     let file: UploadedFile | undefined;
     let written: Promise<void> = Promise.resolve();
     let problem: GatewayFailure | undefined;
@@ -68,10 +72,11 @@ function spool(
       } catch (err) {
         problem ??= malformed(err);
       }
-      resolve(problem ?? { fields, ...(file ? { file } : {}) });
+      resolve(problem ?? { fields, pairs, ...(file ? { file } : {}) });
     };
     parser.on("field", (name, value) => {
       fields[name] = value;
+      pairs.push([name, value]);
     });
     parser.on("file", (name, stream, info) => {
       if (name !== FILE_FIELD || file) {

@@ -42,6 +42,7 @@ export function adapterFor(settings: ProviderSettings): ProviderAdapter {
     // Token counting stays local: few OpenAI-compatible servers have /responses/input_tokens.
     servesSpeech: true,
     servesImageGeneration: true,
+    servesTranscription: true,
     ...(family?.quirks ? { quirks: family.quirks } : {}),
   });
   return withPathOverrides(withResources(adapter, settings.family));

@@ -20,6 +20,8 @@ export type RequestType =
   | "speech_stream"
   | "image_generation"
   | "image_generation_stream"
+  | "transcription"
+  | "transcription_stream"
   | ResourceOperation;
 
 /** Operations the engine knows how to run against a provider. */
@@ -37,6 +39,7 @@ export type Operation =
   | "count_tokens"
   | "speech"
   | "image_generation"
+  | "transcription"
   | ResourceOperation;
 
 export function requestTypeOf(op: Operation, stream: boolean): RequestType {
@@ -51,6 +54,8 @@ export function requestTypeOf(op: Operation, stream: boolean): RequestType {
       return stream ? "speech_stream" : "speech";
     case "image_generation":
       return stream ? "image_generation_stream" : "image_generation";
+    case "transcription":
+      return stream ? "transcription_stream" : "transcription";
     default:
       return op;
   }

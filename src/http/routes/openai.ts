@@ -10,6 +10,7 @@ const AZURE_DEPLOYMENT_OPERATIONS: ReadonlyArray<[string, Operation]> = [
   ["embeddings", "embedding"],
   ["audio/speech", "speech"],
   ["images/generations", "image_generation"],
+  ["audio/transcriptions", "transcription"],
 ];
 
 /**

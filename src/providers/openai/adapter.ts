@@ -6,6 +6,7 @@ import type { Operation } from "../../core/schema/request-type.js";
 import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { VerbatimChunk } from "../../core/verbatim-json.js";
+import { multipartUploadRequest } from "../resource-request.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
 import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
@@ -25,6 +26,7 @@ const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank" | Reso
   count_tokens: "/responses/input_tokens",
   speech: "/audio/speech",
   image_generation: "/images/generations",
+  transcription: "/audio/transcriptions",
 };
 
 /** The OpenAI wire format, shared by OpenAI itself and every OpenAI-compatible row. */
@@ -55,6 +57,8 @@ function rowServes(row: OpenAICompatibleRow, op: Operation): boolean {
       return row.servesSpeech === true;
     case "image_generation":
       return row.servesImageGeneration === true;
+    case "transcription":
+      return row.servesTranscription === true;
     default:
       return true;
   }
@@ -95,6 +99,8 @@ export function buildOpenAIRequest(
       return { method: "POST", url: `${apiRoot}${path}${id}/cancel${querySuffix}`, headers };
     case "responses_input_items":
       return { method: "GET", url: `${apiRoot}${path}${id}/input_items${withQuery(call.query, querySuffix)}`, headers };
+    case "transcription":
+      return transcriptionRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
     default: {
       headers["content-type"] = "application/json";
       const body = nativeBody(call, quirks);
@@ -104,6 +110,26 @@ export function buildOpenAIRequest(
       return request;
     }
   }
+}
+
+/** Answer formats of a transcription that are not JSON: passed on as the provider sends them. */
+const TEXT_TRANSCRIPTS: ReadonlySet<string> = new Set(["text", "srt", "vtt"]);
+
+/**
+ * Speech to text: the caller's form fields (the model named as the provider knows it) and the audio
+ * file, streamed from where the route spooled it. JSON answers are decoded; plain-text formats and
+ * event streams (`stream=true`) are passed on as they come, with the provider's content type.
+ */
+function transcriptionRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
+  const fields: Array<[string, string]> = [["model", call.model]];
+  for (const [name, value] of Object.entries(call.body ?? {})) {
+    if (name === "model") continue;
+    for (const one of Array.isArray(value) ? value : [value]) if (typeof one === "string") fields.push([name, one]);
+  }
+  const request = multipartUploadRequest(url, headers, call, fields);
+  const format = call.body?.["response_format"];
+  if ((typeof format === "string" && TEXT_TRANSCRIPTS.has(format)) || call.body?.["stream"] === "true") request.expect = "bytes";
+  return request;
 }
 
 function withQuery(query: URLSearchParams | undefined, suffix: string): string {

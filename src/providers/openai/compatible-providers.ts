@@ -31,6 +31,8 @@ export interface OpenAICompatibleRow {
   servesSpeech?: boolean;
   /** Serves `POST /images/generations`. */
   servesImageGeneration?: boolean;
+  /** Serves `POST /audio/transcriptions` (speech to text). */
+  servesTranscription?: boolean;
   quirks?: OpenAIQuirks;
 }
 
@@ -38,8 +40,8 @@ export interface OpenAICompatibleRow {
 const REASONING_EFFORT = withReasoningEffort();
 
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
-  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, quirks: openAIQuirks },
-  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true, quirks: REASONING_EFFORT },
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, servesTranscription: true, quirks: openAIQuirks },
+  { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true, servesTranscription: true, quirks: REASONING_EFFORT },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY", quirks: REASONING_EFFORT },
   { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true, quirks: withReasoningEffort({}, xaiEfforts) },
   // OpenRouter reads the canonical `reasoning` object (effort or token budget) as it is.
