@@ -19,8 +19,12 @@ export function startSse(res: ServerResponse): void {
   setImmediate(flushHeadersIfUnsent, res);
 }
 
+/**
+ * `headersSent` turns true as soon as `writeHead` has built the head, before any byte leaves; only
+ * Node's `_headerSent` says whether the head has gone out with a write.
+ */
 function flushHeadersIfUnsent(res: ServerResponse): void {
-  if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  if (!res.destroyed && !res.writableEnded && (res as ServerResponse & { _headerSent?: boolean })._headerSent === false) res.flushHeaders();
 }
 
 /** One SSE event: `data` is written as is when a string, else as JSON. */

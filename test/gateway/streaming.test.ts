@@ -73,6 +73,26 @@ describe('stream forwarding', () => {
     expect(await reader.next()).toBeUndefined();
   });
 
+  it('sends the SSE head as soon as the upstream answers, before its first chunk', async () => {
+    const mock = await testbed.mock();
+    const firstChunk = deferred<void>();
+    mock.on('POST', CHAT_PATH, async (_req, res) => {
+      startSse(res);
+      await firstChunk.promise;
+      res.end(`data: ${JSON.stringify(chatChunk('late'))}\n\ndata: [DONE]\n\n`);
+    });
+    const gateway = await gatewayWithOpenAI(mock);
+
+    const res = await within(
+      fetch(`${gateway.url}${CHAT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(streamBody()) }),
+      2_000,
+      'the SSE head while the upstream has sent no chunk',
+    );
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    firstChunk.resolve();
+    expect(await res.text()).toContain('"late"');
+  });
+
   it('reassembles frames split into 7-byte TCP pieces exactly', async () => {
     const mock = await testbed.mock();
     mock.on('POST', CHAT_PATH, (_req, res) => replyFixtureSse(res, STREAM_FIXTURE, 'openai', { splitEvery: 7, chunkDelayMs: 1 }));
