@@ -25,6 +25,9 @@ function fail(message: string): never {
  */
 const HEAP_GROWING_PERCENT = 20;
 
+/** How long a stopping gateway lets requests in flight finish (inside Kubernetes' default 30 s grace period). */
+const SHUTDOWN_DRAIN_MS = 25_000;
+
 function main(): void {
   if (!process.execArgv.some((arg) => arg.startsWith("--heap-growing-percent"))) {
     setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
@@ -67,9 +70,15 @@ function main(): void {
     logStyle: logStyle as LogStyle,
   }).then(
     (gateway) => {
-      const stop = (): void => void gateway.close().then(() => process.exit(0));
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      // The first signal drains (requests in flight finish, up to SHUTDOWN_DRAIN_MS); a second one stops at once.
+      let stopping = false;
+      const stop = (): void => {
+        if (stopping) process.exit(1);
+        stopping = true;
+        void gateway.close({ drainMs: SHUTDOWN_DRAIN_MS }).then(() => process.exit(0));
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
     },
     (err: unknown) => {
       if (err instanceof ConfigError) fail(err.message);

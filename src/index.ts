@@ -11,11 +11,19 @@ import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
 
+export interface CloseOptions {
+  /**
+   * How long requests already in flight may take to finish (streams included) before their
+   * connections are cut; no new connection is accepted meanwhile. 0 (the default) cuts them at once.
+   */
+  drainMs?: number;
+}
+
 export interface RunningGateway {
   url: string;
   port: number;
   config: GatewayConfig;
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 export interface GatewayOptions extends StartOptions {
@@ -44,7 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await engine.close();
     await jobStore.close();
   };
-  const server = createGatewayServer({ engine, logger, maxBodyBytes: config.client.maxRequestBodyBytes, asyncJobs });
+  const { server, drain } = createGatewayServer({ engine, logger, maxBodyBytes: config.client.maxRequestBodyBytes, asyncJobs });
   try {
     await asyncJobs.start();
     await new Promise<void>((resolve, reject) => {
@@ -62,9 +70,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url,
     port,
     config,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    async close(options: CloseOptions = {}) {
+      const drainMs = options.drainMs ?? 0;
+      if (drainMs > 0) {
+        logger.info({ drainMs, requestsInFlight: drain.requestsInFlight }, "iris stopping: no new connections; requests in flight may finish");
+      }
+      if (!(await drain.shutdown(drainMs)) && drainMs > 0) {
+        logger.warn({ drainMs, requestsInFlight: drain.requestsInFlight }, "requests still in flight when the drain time ran out; their connections were closed");
+      }
       await closeJobsAndEngine();
     },
   };

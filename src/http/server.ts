@@ -6,6 +6,7 @@ import type { Engine } from "../core/engine.js";
 import { gatewayError } from "../core/schema/error.js";
 import { GatewayResponse } from "./gateway-response.js";
 import { sendError } from "./respond.js";
+import { ServerDrain } from "./shutdown.js";
 import { Router, type RouteContext } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addAnthropicBatchRoutes } from "./routes/anthropic-batches.js";
@@ -42,11 +43,16 @@ export function buildRouter(deps: ServerDeps): Router {
 }
 
 /** The HTTP server: request id, routing, and a last-resort error answer; nothing else. */
-export function createGatewayServer(deps: ServerDeps): Server<typeof IncomingMessage, typeof GatewayResponse> {
+export function createGatewayServer(deps: ServerDeps): { server: Server<typeof IncomingMessage, typeof GatewayResponse>; drain: ServerDrain } {
   const router = buildRouter(deps);
-  const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => void dispatch(router, deps.logger, req, res));
+  let drain: ServerDrain | undefined;
+  const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => {
+    drain!.track(res);
+    void dispatch(router, deps.logger, req, res);
+  });
+  drain = new ServerDrain(server);
   server.keepAliveTimeout = 65_000;
-  return server;
+  return { server, drain };
 }
 
 /** What a route handler gets; the query string is parsed only by handlers that read it. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway, type RunningGateway } from '../../src/index.js';
+import { startGateway, type CloseOptions, type RunningGateway } from '../../src/index.js';
 
 /**
  * A gateway on 127.0.0.1 (port 0, silent logs) configured from a config.json object, in an app dir
@@ -12,8 +12,8 @@ export async function startTestGateway(configObject: unknown): Promise<RunningGa
   const gateway = await startGateway({ appDir, port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json', configObject });
   return {
     ...gateway,
-    async close() {
-      await gateway.close();
+    async close(options?: CloseOptions) {
+      await gateway.close(options);
       rmSync(appDir, { recursive: true, force: true });
     },
   };
