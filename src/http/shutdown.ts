@@ -12,30 +12,38 @@ const DRAIN_POLL_MS = 25;
  * written on them. Node's own `server.close()` cannot drain: it closes every connection whose
  * request has been read, which includes one still streaming its answer.
  */
+/** On each socket: how many of its responses are still being written. */
+const BUSY = Symbol("iris.responsesInFlight");
+type TrackedSocket = Socket & { [BUSY]?: number };
+
 export class ServerDrain {
-  private readonly inFlight = new Set<ServerResponse>();
-  private readonly sockets = new Set<Socket>();
-  private readonly forgetResponse: (this: ServerResponse) => void;
+  private inFlight = 0;
+  private readonly sockets = new Set<TrackedSocket>();
 
   constructor(private readonly server: HttpServer) {
-    const inFlight = this.inFlight;
-    this.forgetResponse = function (this: ServerResponse) {
-      inFlight.delete(this);
-    };
-    server.on("connection", (socket: Socket) => {
+    server.on("connection", (socket: TrackedSocket) => {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
     });
   }
 
-  /** Called for every request as it arrives. */
+  /**
+   * Called for every request as it arrives. Counters only (no per-request entry in a collection:
+   * a Set churned at this rate kept live responses reachable from the old generation and tripled
+   * the full collections under load).
+   */
   track(res: ServerResponse): void {
-    this.inFlight.add(res);
-    res.on("close", this.forgetResponse);
+    const socket = res.socket as TrackedSocket | null;
+    this.inFlight++;
+    if (socket) socket[BUSY] = (socket[BUSY] ?? 0) + 1;
+    res.on("close", () => {
+      this.inFlight--;
+      if (socket) socket[BUSY] = (socket[BUSY] ?? 1) - 1;
+    });
   }
 
   get requestsInFlight(): number {
-    return this.inFlight.size;
+    return this.inFlight;
   }
 
   /**
@@ -46,21 +54,15 @@ export class ServerDrain {
   async shutdown(drainMs: number): Promise<boolean> {
     const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(this.server, () => resolve()));
     const deadline = Date.now() + drainMs;
-    let drained = this.inFlight.size === 0;
+    let drained = this.inFlight === 0;
     while (!drained && Date.now() < deadline) {
-      this.closeIdleSockets();
+      for (const socket of this.sockets) if (!socket[BUSY]) socket.destroy();
       await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, Math.max(1, deadline - Date.now()))));
-      drained = this.inFlight.size === 0;
+      drained = this.inFlight === 0;
     }
     this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     await closed;
     return drained;
-  }
-
-  private closeIdleSockets(): void {
-    const busy = new Set<Socket | null>();
-    for (const res of this.inFlight) busy.add(res.socket);
-    for (const socket of this.sockets) if (!busy.has(socket)) socket.destroy();
   }
 }
