@@ -43,6 +43,8 @@ export interface EngineRequest {
   childId?: string;
   /** The file of a multipart upload. */
   upload?: UploadedFile;
+  /** The file parts of a multipart upload with several (image edits). */
+  uploads?: ReadonlyArray<{ field: string; file: UploadedFile }>;
   query?: URLSearchParams;
   fallbacks?: readonly string[];
   /** `x-bf-api-key`. */
@@ -240,6 +242,7 @@ export class Engine {
     if (req.resourceId) call.resourceId = req.resourceId;
     if (req.childId) call.childId = req.childId;
     if (req.upload) call.upload = req.upload;
+    if (req.uploads) call.uploads = req.uploads;
     if (req.query) call.query = req.query;
     let upstreamReq: UpstreamRequest;
     try {

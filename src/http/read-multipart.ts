@@ -12,6 +12,20 @@ import type { UploadedFile } from "../providers/types.js";
 const MAX_FIELDS = 100;
 const FILE_FIELD = "file";
 
+/** One file part, spooled. */
+export interface UploadedPart {
+  field: string;
+  file: UploadedFile;
+}
+
+export interface MultipartOptions {
+  /** Field names whose file parts are kept, in the order sent (default: `file`, first one only). */
+  fileFields?: readonly string[];
+}
+
+/** Most file parts one form may carry (image edits take up to 16 images). */
+const MAX_FILES = 17;
+
 export interface MultipartForm {
   /** Each field's last value. */
   fields: Record<string, string>;
@@ -19,6 +33,8 @@ export interface MultipartForm {
   pairs: ReadonlyArray<readonly [name: string, value: string]>;
   /** The `file` part, spooled to a temporary file. */
   file?: UploadedFile;
+  /** With `fileFields`: every kept file part, in the order sent. */
+  files: UploadedPart[];
   /** Removes the spooled file; call once the upload has gone upstream. */
   discard(): Promise<void>;
 }
@@ -28,7 +44,7 @@ export interface MultipartForm {
  * to a temporary file (within the body size limit), so a large upload never sits in memory.
  * A wrong content type, a malformed body and an oversized file come back as failure values.
  */
-export async function readMultipartForm(req: IncomingMessage, maxBytes: number): Promise<MultipartForm | GatewayFailure> {
+export async function readMultipartForm(req: IncomingMessage, maxBytes: number, options: MultipartOptions = {}): Promise<MultipartForm | GatewayFailure> {
   const type = req.headers["content-type"];
   if (!type || !/^multipart\/form-data\b/i.test(type)) {
     req.resume();
@@ -36,14 +52,14 @@ export async function readMultipartForm(req: IncomingMessage, maxBytes: number):
   }
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, fields: MAX_FIELDS } });
+    parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, fields: MAX_FIELDS, files: MAX_FILES } });
   } catch (err) {
     req.resume();
     return malformed(err);
   }
   const dir = await mkdtemp(join(tmpdir(), "iris-upload-"));
   const discard = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  const spooled = await spool(req, parser, dir, maxBytes);
+  const spooled = await spool(req, parser, dir, maxBytes, options.fileFields);
   if (spooled instanceof GatewayFailure) {
     await discard();
     return spooled;
@@ -56,11 +72,14 @@ function spool(
   parser: busboy.Busboy,
   dir: string,
   maxBytes: number,
-): Promise<{ fields: Record<string, string>; pairs: Array<[string, string]>; file?: UploadedFile } | GatewayFailure> {
+  fileFields: readonly string[] | undefined,
+): Promise<{ fields: Record<string, string>; pairs: Array<[string, string]>; file?: UploadedFile; files: UploadedPart[] } | GatewayFailure> {
   return new Promise((resolve) => {
     const fields: Record<string, string> = {};
     const pairs: Array<[string, string]> = [];
+    const files: UploadedPart[] = [];
     let file: UploadedFile | undefined;
+    let totalBytes = 0;
     let written: Promise<void> = Promise.resolve();
     let problem: GatewayFailure | undefined;
     let settled = false;
@@ -72,25 +91,30 @@ function spool(
       } catch (err) {
         problem ??= malformed(err);
       }
-      resolve(problem ?? { fields, pairs, ...(file ? { file } : {}) });
+      if (!problem && totalBytes > maxBytes) problem = tooLarge(maxBytes);
+      resolve(problem ?? { fields, pairs, files, ...(file ? { file } : {}) });
     };
     parser.on("field", (name, value) => {
       fields[name] = value;
       pairs.push([name, value]);
     });
     parser.on("file", (name, stream, info) => {
-      if (name !== FILE_FIELD || file) {
+      const kept = fileFields ? fileFields.includes(name) : name === FILE_FIELD && !file;
+      if (!kept) {
         stream.resume();
         return;
       }
-      const upload: UploadedFile = { path: join(dir, "upload"), filename: info.filename || "upload", contentType: info.mimeType || "application/octet-stream", bytes: 0 };
-      file = upload;
+      const upload: UploadedFile = { path: join(dir, `upload-${files.length}`), filename: info.filename || "upload", contentType: info.mimeType || "application/octet-stream", bytes: 0 };
+      files.push({ field: name, file: upload });
+      if (name === FILE_FIELD && !file) file = upload;
       stream.once("limit", () => {
-        problem ??= failure({ status: 413, message: `uploaded file is larger than ${Math.round((maxBytes / (1024 * 1024)) * 100) / 100} MB (client.max_request_body_size_mb)`, code: "request_too_large" });
+        problem ??= tooLarge(maxBytes);
       });
       const sink = createWriteStream(upload.path);
-      written = pipeline(stream, sink).then(() => {
+      const previous = written;
+      written = Promise.all([previous, pipeline(stream, sink)]).then(() => {
         upload.bytes = sink.bytesWritten;
+        totalBytes += sink.bytesWritten;
       });
     });
     parser.once("error", (err) => {
@@ -109,6 +133,10 @@ function spool(
     req.once("error", clientGone);
     req.pipe(parser);
   });
+}
+
+function tooLarge(maxBytes: number): GatewayFailure {
+  return failure({ status: 413, message: `uploaded file is larger than ${Math.round((maxBytes / (1024 * 1024)) * 100) / 100} MB (client.max_request_body_size_mb)`, code: "request_too_large" });
 }
 
 function malformed(err: unknown): GatewayFailure {

@@ -32,6 +32,26 @@ export function multipartUploadStream(fields: FormFields, part: FilePart, upload
   };
 }
 
+/** Form fields then several file parts (e.g. an image edit's images and mask), each read from disk as it is sent. */
+export function multipartFilesStream(fields: FormFields, parts: ReadonlyArray<{ part: FilePart; upload: UploadedFile }>): MultipartStream {
+  const boundary = `----iris-${randomUUID()}`;
+  const head = fieldsText(boundary, fields);
+  const partHeads = parts.map(({ part }) => filePartHead(boundary, part));
+  const tail = `--${boundary}--\r\n`;
+  let contentLength = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  parts.forEach(({ upload }, i) => (contentLength += Buffer.byteLength(partHeads[i]!) + upload.bytes + 2));
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield Buffer.from(head);
+    for (let i = 0; i < parts.length; i++) {
+      yield Buffer.from(partHeads[i]!);
+      yield* fileChunks(parts[i]!.upload.path);
+      yield Buffer.from("\r\n");
+    }
+    yield Buffer.from(tail);
+  }
+  return { contentType: `multipart/form-data; boundary=${boundary}`, contentLength, body: Readable.from(chunks()) };
+}
+
 /** Form fields then one file part whose content the gateway built (small, e.g. a batch's JSONL). */
 export function multipartText(fields: FormFields, part: FilePart, content: string): { contentType: string; body: string } {
   const { boundary, head, tail } = framing(fields, part);
@@ -45,12 +65,17 @@ export function uploadStream(upload: UploadedFile): Readable {
 
 function framing(fields: FormFields, part: FilePart): { boundary: string; head: string; tail: string } {
   const boundary = `----iris-${randomUUID()}`;
-  let head = "";
-  for (const [name, value] of fields) {
-    head += `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`;
-  }
-  head += `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.filename)}"\r\ncontent-type: ${part.contentType}\r\n\r\n`;
-  return { boundary, head, tail: `\r\n--${boundary}--\r\n` };
+  return { boundary, head: fieldsText(boundary, fields) + filePartHead(boundary, part), tail: `\r\n--${boundary}--\r\n` };
+}
+
+function fieldsText(boundary: string, fields: FormFields): string {
+  let text = "";
+  for (const [name, value] of fields) text += `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(name)}"\r\n\r\n${value}\r\n`;
+  return text;
+}
+
+function filePartHead(boundary: string, part: FilePart): string {
+  return `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.filename)}"\r\ncontent-type: ${part.contentType}\r\n\r\n`;
 }
 
 async function* partsOf(head: string, path: string, tail: string): AsyncGenerator<Buffer> {

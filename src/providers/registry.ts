@@ -43,6 +43,7 @@ export function adapterFor(settings: ProviderSettings): ProviderAdapter {
     servesSpeech: true,
     servesImageGeneration: true,
     servesTranscription: true,
+    servesImageEdit: true,
     ...(family?.quirks ? { quirks: family.quirks } : {}),
   });
   return withPathOverrides(withResources(adapter, settings.family));

@@ -52,6 +52,8 @@ export interface ProviderCall {
   query?: URLSearchParams;
   /** The uploaded file of a multipart request (files, container files). */
   upload?: UploadedFile;
+  /** Every file part of a multipart request that carries several (an image edit's images and mask). */
+  uploads?: ReadonlyArray<{ field: string; file: UploadedFile }>;
   stream: boolean;
 }
 

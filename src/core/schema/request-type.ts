@@ -22,6 +22,8 @@ export type RequestType =
   | "image_generation_stream"
   | "transcription"
   | "transcription_stream"
+  | "image_edit"
+  | "image_edit_stream"
   | ResourceOperation;
 
 /** Operations the engine knows how to run against a provider. */
@@ -40,6 +42,7 @@ export type Operation =
   | "speech"
   | "image_generation"
   | "transcription"
+  | "image_edit"
   | ResourceOperation;
 
 export function requestTypeOf(op: Operation, stream: boolean): RequestType {
@@ -56,6 +59,8 @@ export function requestTypeOf(op: Operation, stream: boolean): RequestType {
       return stream ? "image_generation_stream" : "image_generation";
     case "transcription":
       return stream ? "transcription_stream" : "transcription";
+    case "image_edit":
+      return stream ? "image_edit_stream" : "image_edit";
     default:
       return op;
   }

@@ -11,6 +11,7 @@ const AZURE_DEPLOYMENT_OPERATIONS: ReadonlyArray<[string, Operation]> = [
   ["audio/speech", "speech"],
   ["images/generations", "image_generation"],
   ["audio/transcriptions", "transcription"],
+  ["images/edits", "image_edit"],
 ];
 
 /**

@@ -5,7 +5,7 @@ import { addFileRoutes } from "./files.js";
 import { inferenceHandler, type InferenceOptions } from "./inference.js";
 import { listModelsHandler, responseResourceHandler } from "./resources.js";
 import { speechHandler } from "./speech.js";
-import { transcriptionHandler } from "./transcription.js";
+import { imageEditHandler, transcriptionHandler } from "./multipart-operation.js";
 
 /** Bifrost's unified API: OpenAI-shaped, `model` is `provider/model`. */
 export function addUnifiedRoutes(router: Router, options: InferenceOptions): void {
@@ -28,6 +28,7 @@ export function addOpenAIShapedRoutes(
   router.add("POST", `${prefix}/audio/speech`, speechHandler(options, surface));
   router.add("POST", `${prefix}/images/generations`, inferenceHandler("image_generation", options, surface));
   router.add("POST", `${prefix}/audio/transcriptions`, transcriptionHandler(options, surface));
+  router.add("POST", `${prefix}/images/edits`, imageEditHandler(options, surface));
   router.add("GET", `${prefix}/responses/{id}`, responseResourceHandler("responses_retrieve", engine));
   router.add("DELETE", `${prefix}/responses/{id}`, responseResourceHandler("responses_delete", engine));
   router.add("POST", `${prefix}/responses/{id}/cancel`, responseResourceHandler("responses_cancel", engine));

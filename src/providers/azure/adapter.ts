@@ -6,7 +6,7 @@ import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 
 /** Operations served from a deployment path; the rest use Azure's `/openai/v1` surface. */
-const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding", "speech", "image_generation", "transcription"]);
+const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding", "speech", "image_generation", "transcription", "image_edit"]);
 
 /**
  * Azure OpenAI: the OpenAI wire format under per-key endpoints and deployments, with an

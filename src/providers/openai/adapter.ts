@@ -6,6 +6,7 @@ import type { Operation } from "../../core/schema/request-type.js";
 import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { VerbatimChunk } from "../../core/verbatim-json.js";
+import { multipartFilesStream } from "../multipart-body.js";
 import { multipartUploadRequest } from "../resource-request.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
@@ -27,6 +28,7 @@ const OPERATION_PATHS: Record<Exclude<Operation, "list_models" | "rerank" | Reso
   speech: "/audio/speech",
   image_generation: "/images/generations",
   transcription: "/audio/transcriptions",
+  image_edit: "/images/edits",
 };
 
 /** The OpenAI wire format, shared by OpenAI itself and every OpenAI-compatible row. */
@@ -59,6 +61,8 @@ function rowServes(row: OpenAICompatibleRow, op: Operation): boolean {
       return row.servesImageGeneration === true;
     case "transcription":
       return row.servesTranscription === true;
+    case "image_edit":
+      return row.servesImageEdit === true;
     default:
       return true;
   }
@@ -101,6 +105,8 @@ export function buildOpenAIRequest(
       return { method: "GET", url: `${apiRoot}${path}${id}/input_items${withQuery(call.query, querySuffix)}`, headers };
     case "transcription":
       return transcriptionRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
+    case "image_edit":
+      return imageEditRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
     default: {
       headers["content-type"] = "application/json";
       const body = nativeBody(call, quirks);
@@ -121,14 +127,36 @@ const TEXT_TRANSCRIPTS: ReadonlySet<string> = new Set(["text", "srt", "vtt"]);
  * event streams (`stream=true`) are passed on as they come, with the provider's content type.
  */
 function transcriptionRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
+  const fields = formFieldsWithModel(call);
+  const request = multipartUploadRequest(url, headers, call, fields);
+  const format = call.body?.["response_format"];
+  if ((typeof format === "string" && TEXT_TRANSCRIPTS.has(format)) || call.body?.["stream"] === "true") request.expect = "bytes";
+  return request;
+}
+
+/** The caller's form fields, the model named as the provider knows it; a repeated field keeps every value. */
+function formFieldsWithModel(call: ProviderCall): Array<[string, string]> {
   const fields: Array<[string, string]> = [["model", call.model]];
   for (const [name, value] of Object.entries(call.body ?? {})) {
     if (name === "model") continue;
     for (const one of Array.isArray(value) ? value : [value]) if (typeof one === "string") fields.push([name, one]);
   }
-  const request = multipartUploadRequest(url, headers, call, fields);
-  const format = call.body?.["response_format"];
-  if ((typeof format === "string" && TEXT_TRANSCRIPTS.has(format)) || call.body?.["stream"] === "true") request.expect = "bytes";
+  return fields;
+}
+
+/**
+ * An image edit: the form fields, then the images (`image` or `image[]`) and the optional `mask`,
+ * streamed from where the route spooled them. A streamed edit (`stream=true`) is passed on as it comes.
+ */
+function imageEditRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
+  const uploads = call.uploads ?? [];
+  if (!uploads.some(({ field }) => field !== "mask")) throw failure({ status: 400, message: "multipart field 'image' is required: the image to edit", param: "image" });
+  const form = multipartFilesStream(
+    formFieldsWithModel(call),
+    uploads.map(({ field, file }) => ({ part: { field, filename: file.filename, contentType: file.contentType }, upload: file })),
+  );
+  const request: UpstreamRequest = { method: "POST", url, headers: { ...headers, "content-type": form.contentType, "content-length": String(form.contentLength) }, streamBody: form.body };
+  if (call.body?.["stream"] === "true") request.expect = "bytes";
   return request;
 }
 

@@ -33,6 +33,8 @@ export interface OpenAICompatibleRow {
   servesImageGeneration?: boolean;
   /** Serves `POST /audio/transcriptions` (speech to text). */
   servesTranscription?: boolean;
+  /** Serves `POST /images/edits`. */
+  servesImageEdit?: boolean;
   quirks?: OpenAIQuirks;
 }
 
@@ -40,7 +42,7 @@ export interface OpenAICompatibleRow {
 const REASONING_EFFORT = withReasoningEffort();
 
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly OpenAICompatibleRow[] = [
-  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, servesTranscription: true, quirks: openAIQuirks },
+  { name: "openai", baseUrl: "https://api.openai.com", pathPrefix: "/v1", envKey: "OPENAI_API_KEY", countsInputTokens: true, servesSpeech: true, servesImageGeneration: true, servesTranscription: true, servesImageEdit: true, quirks: openAIQuirks },
   { name: "groq", baseUrl: "https://api.groq.com/openai", pathPrefix: "/v1", envKey: "GROQ_API_KEY", servesSpeech: true, servesTranscription: true, quirks: REASONING_EFFORT },
   { name: "cerebras", baseUrl: "https://api.cerebras.ai", pathPrefix: "/v1", envKey: "CEREBRAS_API_KEY", quirks: REASONING_EFFORT },
   { name: "xai", baseUrl: "https://api.x.ai", pathPrefix: "/v1", envKey: "XAI_API_KEY", servesImageGeneration: true, quirks: withReasoningEffort({}, xaiEfforts) },
