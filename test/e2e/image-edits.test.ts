@@ -9,7 +9,7 @@ import { toFile } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { replyJson, type MockUpstream } from '../support/mock-upstream.js';
 import { parseMultipart } from '../resources/provider-resource-mocks.js';
-import { AZURE_API_VERSION, AZURE_DEPLOYMENTS, extraFieldsOf, onlyRequestTo, openAIClient, startE2EGateway, UPSTREAM_KEYS } from './harness.js';
+import { AZURE_API_VERSION, AZURE_DEPLOYMENTS, azureClientFor, extraFieldsOf, onlyRequestTo, openAIClient, startE2EGateway, UPSTREAM_KEYS } from './harness.js';
 import type { E2EGateway } from './harness.js';
 
 const PNG_A = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -84,6 +84,18 @@ describe('image edits: several images, Azure, bad input', () => {
     const upstream = onlyRequestTo(azure, `/openai/deployments/${deployment}/images/edits`);
     expect(upstream.query.get('api-version')).toBe(AZURE_API_VERSION);
     expect(upstream.headers['api-key']).toBe(UPSTREAM_KEYS.azure);
+  });
+
+  it('AzureOpenAI images.edit (sent outside the deployment paths) reaches the deployment the form names', async () => {
+    const azure = env.mock('azure');
+    const deployment = AZURE_DEPLOYMENTS['gpt-4o-mini']!;
+    serveEdits(azure, `/openai/deployments/${deployment}/images/edits`);
+    const result = await azureClientFor(env.url).images.edit({ image: await toFile(PNG_A, 'a.png', { type: 'image/png' }), prompt: 'Hat', model: deployment });
+    expect(result.data).toHaveLength(1);
+    expect(extraFieldsOf(result)).toMatchObject({ provider: 'azure', request_type: 'image_edit' });
+    const upstream = onlyRequestTo(azure, `/openai/deployments/${deployment}/images/edits`);
+    expect(upstream.query.get('api-version')).toBe(AZURE_API_VERSION);
+    expect((await parseMultipart(upstream)).fields['model']).toBe(deployment);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { Operation } from "../../core/schema/request-type.js";
 import type { Router } from "../router.js";
 import type { InferenceOptions } from "./inference.js";
+import { imageEditHandler } from "./multipart-operation.js";
 import { operationHandler } from "./operation-handler.js";
 import { addOpenAIShapedRoutes } from "./unified.js";
 
@@ -30,4 +31,6 @@ export function addOpenAIRoutes(router: Router, options: InferenceOptions): void
       );
     }
   }
+  // The Azure SDK sends image edits outside its deployment paths, naming the deployment in the form's `model`.
+  router.add("POST", "/openai/openai/images/edits", imageEditHandler(options, { defaultProvider: "azure" }));
 }
