@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
 import { adapterFor, lacksResource } from "../providers/registry.js";
-import type { DecodedEvent, ProviderAdapter, ProviderCall, UploadedFile, UpstreamRequest } from "../providers/types.js";
+import type { DecodedEvent, ProviderAdapter, ProviderCall, UploadedFile, UploadedPart, UpstreamRequest } from "../providers/types.js";
 import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
@@ -43,8 +43,8 @@ export interface EngineRequest {
   childId?: string;
   /** The file of a multipart upload. */
   upload?: UploadedFile;
-  /** The file parts of a multipart upload with several (image edits). */
-  uploads?: ReadonlyArray<{ field: string; file: UploadedFile }>;
+  /** The file parts of a multipart model request (transcriptions, image edits). */
+  uploads?: readonly UploadedPart[];
   query?: URLSearchParams;
   fallbacks?: readonly string[];
   /** `x-bf-api-key`. */

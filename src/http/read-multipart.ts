@@ -6,17 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { failure, GatewayFailure } from "../core/schema/error.js";
-import type { UploadedFile } from "../providers/types.js";
+import type { UploadedFile, UploadedPart } from "../providers/types.js";
 
 /** Form fields are names and short values (purpose, file_path, provider); files go to disk. */
 const MAX_FIELDS = 100;
 const FILE_FIELD = "file";
-
-/** One file part, spooled. */
-export interface UploadedPart {
-  field: string;
-  file: UploadedFile;
-}
 
 export interface MultipartOptions {
   /** Field names whose file parts are kept, in the order sent (default: `file`, first one only). */

@@ -20,20 +20,10 @@ export interface MultipartStream {
 }
 
 /**
- * Form fields then one file part, the file read from disk lazily as the upstream request consumes
- * it: the file never sits whole in memory.
+ * Form fields then the file parts (one upload, or an image edit's images and mask), each file read
+ * from disk lazily as the upstream request consumes it: no file ever sits whole in memory.
  */
-export function multipartUploadStream(fields: FormFields, part: FilePart, upload: UploadedFile): MultipartStream {
-  const { boundary, head, tail } = framing(fields, part);
-  return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
-    contentLength: Buffer.byteLength(head) + upload.bytes + Buffer.byteLength(tail),
-    body: Readable.from(partsOf(head, upload.path, tail)),
-  };
-}
-
-/** Form fields then several file parts (e.g. an image edit's images and mask), each read from disk as it is sent. */
-export function multipartFilesStream(fields: FormFields, parts: ReadonlyArray<{ part: FilePart; upload: UploadedFile }>): MultipartStream {
+export function multipartUploadStream(fields: FormFields, parts: ReadonlyArray<{ part: FilePart; upload: UploadedFile }>): MultipartStream {
   const boundary = `----iris-${randomUUID()}`;
   const head = fieldsText(boundary, fields);
   const partHeads = parts.map(({ part }) => filePartHead(boundary, part));
@@ -76,12 +66,6 @@ function fieldsText(boundary: string, fields: FormFields): string {
 
 function filePartHead(boundary: string, part: FilePart): string {
   return `--${boundary}\r\ncontent-disposition: form-data; name="${quoted(part.field)}"; filename="${quoted(part.filename)}"\r\ncontent-type: ${part.contentType}\r\n\r\n`;
-}
-
-async function* partsOf(head: string, path: string, tail: string): AsyncGenerator<Buffer> {
-  yield Buffer.from(head);
-  yield* fileChunks(path);
-  yield Buffer.from(tail);
 }
 
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {

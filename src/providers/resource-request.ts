@@ -1,6 +1,6 @@
 import { failure } from "../core/schema/error.js";
 import { multipartUploadStream, type FormFields } from "./multipart-body.js";
-import type { HttpMethod, ProviderCall, UpstreamRequest } from "./types.js";
+import type { HttpMethod, ProviderCall, UploadedPart, UpstreamRequest } from "./types.js";
 
 // Small pieces every provider's resource requests share: JSON bodies, query strings, path ids, uploads.
 
@@ -34,14 +34,26 @@ export function requireUpload(call: ProviderCall): NonNullable<ProviderCall["upl
   return call.upload;
 }
 
-/** Form fields of an upload (the route has already taken out `provider`), in the order the caller sent them. */
+/**
+ * Form fields of an upload (the route has already taken out `provider`), in the order the caller
+ * sent them; a field sent more than once (`timestamp_granularities[]`) keeps every value.
+ */
 export function formFields(call: ProviderCall): Array<[string, string]> {
-  return Object.entries(call.body ?? {}).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []));
+  return Object.entries(call.body ?? {}).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).flatMap((one) => (typeof one === "string" ? [[name, one] as [string, string]] : [])),
+  );
 }
 
 /** POST of a multipart form: the given fields, then the uploaded file as `file`, streamed from disk. */
 export function multipartUploadRequest(url: string, headers: Record<string, string>, call: ProviderCall, fields: FormFields = formFields(call)): UpstreamRequest {
-  const upload = requireUpload(call);
-  const form = multipartUploadStream(fields, { field: "file", filename: upload.filename, contentType: upload.contentType }, upload);
+  return multipartFilesRequest(url, headers, fields, [{ field: "file", file: requireUpload(call) }]);
+}
+
+/** POST of a multipart form: the given fields, then each file part under its own field, streamed from disk. */
+export function multipartFilesRequest(url: string, headers: Record<string, string>, fields: FormFields, parts: readonly UploadedPart[]): UpstreamRequest {
+  const form = multipartUploadStream(
+    fields,
+    parts.map(({ field, file }) => ({ part: { field, filename: file.filename, contentType: file.contentType }, upload: file })),
+  );
   return { method: "POST", url, headers: { ...headers, "content-type": form.contentType, "content-length": String(form.contentLength) }, streamBody: form.body };
 }

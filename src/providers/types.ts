@@ -36,6 +36,12 @@ export interface UploadedFile {
   bytes: number;
 }
 
+/** One file part of a multipart request, under the form field it came in. */
+export interface UploadedPart {
+  field: string;
+  file: UploadedFile;
+}
+
 /** Everything a provider needs to build one upstream call. */
 export interface ProviderCall {
   op: Operation;
@@ -52,8 +58,8 @@ export interface ProviderCall {
   query?: URLSearchParams;
   /** The uploaded file of a multipart request (files, container files). */
   upload?: UploadedFile;
-  /** Every file part of a multipart request that carries several (an image edit's images and mask). */
-  uploads?: ReadonlyArray<{ field: string; file: UploadedFile }>;
+  /** The file parts of a multipart model request (a transcription's audio, an image edit's images and mask). */
+  uploads?: readonly UploadedPart[];
   stream: boolean;
 }
 

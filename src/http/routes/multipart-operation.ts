@@ -70,8 +70,7 @@ function multipartOperationHandler(spec: MultipartOperation, options: InferenceO
         body: { ...formBody(form.pairs), model },
         ...(surface.defaultProvider ? { defaultProvider: surface.defaultProvider } : {}),
       });
-      if (spec.op === "transcription") request.upload = form.files[0]!.file;
-      else request.uploads = form.files;
+      request.uploads = form.files;
       await renderResource(ctx.res, options.engine, request);
     } finally {
       await form.discard();

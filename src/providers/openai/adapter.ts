@@ -6,8 +6,7 @@ import type { Operation } from "../../core/schema/request-type.js";
 import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { VerbatimChunk } from "../../core/verbatim-json.js";
-import { multipartFilesStream } from "../multipart-body.js";
-import { multipartUploadRequest } from "../resource-request.js";
+import { formFields, multipartFilesRequest } from "../resource-request.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
 import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
@@ -104,9 +103,8 @@ export function buildOpenAIRequest(
     case "responses_input_items":
       return { method: "GET", url: `${apiRoot}${path}${id}/input_items${withQuery(call.query, querySuffix)}`, headers };
     case "transcription":
-      return transcriptionRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
     case "image_edit":
-      return imageEditRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
+      return multipartModelRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
     default: {
       headers["content-type"] = "application/json";
       const body = nativeBody(call, quirks);
@@ -122,41 +120,17 @@ export function buildOpenAIRequest(
 const TEXT_TRANSCRIPTS: ReadonlySet<string> = new Set(["text", "srt", "vtt"]);
 
 /**
- * Speech to text: the caller's form fields (the model named as the provider knows it) and the audio
- * file, streamed from where the route spooled it. JSON answers are decoded; plain-text formats and
- * event streams (`stream=true`) are passed on as they come, with the provider's content type.
+ * A multipart model request (speech to text, image edits): the caller's form fields with the model
+ * named as the provider knows it, then the files (the audio; the images and mask) streamed from
+ * where the route spooled them. JSON answers are decoded; plain-text transcripts and event streams
+ * (`stream=true`) are passed on as they come, with the provider's content type.
  */
-function transcriptionRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
-  const fields = formFieldsWithModel(call);
-  const request = multipartUploadRequest(url, headers, call, fields);
+function multipartModelRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
+  const fields: Array<[string, string]> = [["model", call.model], ...formFields(call).filter(([name]) => name !== "model")];
+  const request = multipartFilesRequest(url, headers, fields, call.uploads ?? []);
   const format = call.body?.["response_format"];
-  if ((typeof format === "string" && TEXT_TRANSCRIPTS.has(format)) || call.body?.["stream"] === "true") request.expect = "bytes";
-  return request;
-}
-
-/** The caller's form fields, the model named as the provider knows it; a repeated field keeps every value. */
-function formFieldsWithModel(call: ProviderCall): Array<[string, string]> {
-  const fields: Array<[string, string]> = [["model", call.model]];
-  for (const [name, value] of Object.entries(call.body ?? {})) {
-    if (name === "model") continue;
-    for (const one of Array.isArray(value) ? value : [value]) if (typeof one === "string") fields.push([name, one]);
-  }
-  return fields;
-}
-
-/**
- * An image edit: the form fields, then the images (`image` or `image[]`) and the optional `mask`,
- * streamed from where the route spooled them. A streamed edit (`stream=true`) is passed on as it comes.
- */
-function imageEditRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
-  const uploads = call.uploads ?? [];
-  if (!uploads.some(({ field }) => field !== "mask")) throw failure({ status: 400, message: "multipart field 'image' is required: the image to edit", param: "image" });
-  const form = multipartFilesStream(
-    formFieldsWithModel(call),
-    uploads.map(({ field, file }) => ({ part: { field, filename: file.filename, contentType: file.contentType }, upload: file })),
-  );
-  const request: UpstreamRequest = { method: "POST", url, headers: { ...headers, "content-type": form.contentType, "content-length": String(form.contentLength) }, streamBody: form.body };
-  if (call.body?.["stream"] === "true") request.expect = "bytes";
+  const textTranscript = call.op === "transcription" && typeof format === "string" && TEXT_TRANSCRIPTS.has(format);
+  if (textTranscript || call.body?.["stream"] === "true") request.expect = "bytes";
   return request;
 }
 
