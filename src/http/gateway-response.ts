@@ -26,6 +26,15 @@ export class GatewayResponse extends ServerResponse<IncomingMessage> {
   }
 }
 
+/**
+ * Adds the request id to a head the caller has just built (and owns), so `writeHead` finds it there
+ * and need not copy the head to add it. Hot paths (JSON answers, SSE) use this.
+ */
+export function withRequestId<T extends OutgoingHttpHeaders>(res: ServerResponse, headers: T): T {
+  if (res instanceof GatewayResponse && res.requestId) (headers as OutgoingHttpHeaders)["x-request-id"] = res.requestId;
+  return headers;
+}
+
 /** Node takes header arrays flat (`[name, value, …]`) or as pairs (`[[name, value], …]`). */
 function withIdInPairs(headers: OutgoingHttpHeader[], id: string): OutgoingHttpHeader[] {
   const paired = headers.length > 0 && Array.isArray(headers[0]);

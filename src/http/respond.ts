@@ -1,22 +1,15 @@
 import type { ServerResponse } from "node:http";
 import type { BifrostError } from "../core/schema/error.js";
-import { GatewayResponse } from "./gateway-response.js";
+import { withRequestId } from "./gateway-response.js";
 
 /** Writes a JSON body with its status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendJsonText(res, status, JSON.stringify(body));
 }
 
-/** Writes a body that is already JSON text (the request id named here saves the response a copy of the headers). */
+/** Writes a body that is already JSON text. */
 export function sendJsonText(res: ServerResponse, status: number, text: string): void {
-  const requestId = res instanceof GatewayResponse ? res.requestId : "";
-  const length = Buffer.byteLength(text);
-  res.writeHead(
-    status,
-    requestId
-      ? { "content-type": "application/json", "content-length": length, "x-request-id": requestId }
-      : { "content-type": "application/json", "content-length": length },
-  );
+  res.writeHead(status, withRequestId(res, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }));
   res.end(text);
 }
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { GatewayResponse } from "./gateway-response.js";
+import { withRequestId } from "./gateway-response.js";
 
 /**
  * Starts an SSE response (no buffering by proxies). The headers leave with the first events when
@@ -7,15 +7,15 @@ import { GatewayResponse } from "./gateway-response.js";
  * their own at the end of this event-loop turn otherwise, so a client never waits on them.
  */
 export function startSse(res: ServerResponse): void {
-  const headers: Record<string, string> = {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    "x-accel-buffering": "no",
-  };
-  // Named here, the id saves the response a copy of the headers (see GatewayResponse).
-  if (res instanceof GatewayResponse && res.requestId) headers["x-request-id"] = res.requestId;
-  res.writeHead(200, headers);
+  res.writeHead(
+    200,
+    withRequestId(res, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    }),
+  );
   setImmediate(flushHeadersIfUnsent, res);
 }
 
