@@ -207,9 +207,8 @@ export class Engine {
     // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
     const resourceKeys = settings.keys.length > 1 ? this.resourceKeys : undefined;
     let pinnedName = req.pinnedKey;
-    if (pinnedName === undefined && resourceKeys && resourceAddressed(req) !== undefined) {
-      pinnedName = await affineKey(resourceKeys, target.provider, settings.keys, target.model || undefined, req);
-    }
+    const addressed = pinnedName === undefined && resourceKeys ? resourceAddressed(req) : undefined;
+    if (addressed !== undefined) pinnedName = await affineKey(resourceKeys!, target.provider, settings.keys, target.model || undefined, addressed, req);
     const excluded = new Set<string>();
     for (let attempt = 0; ; attempt++) {
       const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName, exclude: excluded });

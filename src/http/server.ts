@@ -45,12 +45,12 @@ export function buildRouter(deps: ServerDeps): Router {
 /** The HTTP server: request id, routing, and a last-resort error answer; nothing else. */
 export function createGatewayServer(deps: ServerDeps): { server: Server<typeof IncomingMessage, typeof GatewayResponse>; drain: ServerDrain } {
   const router = buildRouter(deps);
-  let drain: ServerDrain | undefined;
-  const server = createServer({ ServerResponse: GatewayResponse }, (req, res) => {
-    drain!.track(res);
+  const server = createServer({ ServerResponse: GatewayResponse });
+  const drain = new ServerDrain(server);
+  server.on("request", (req: IncomingMessage, res: GatewayResponse) => {
+    drain.track(res);
     void dispatch(router, deps.logger, req, res);
   });
-  drain = new ServerDrain(server);
   server.keepAliveTimeout = 65_000;
   return { server, drain };
 }

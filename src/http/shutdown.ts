@@ -1,26 +1,23 @@
 import type { ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
 
-/** An HTTP server, whatever its request and response classes. */
-type HttpServer = NetServer & { closeAllConnections(): void };
-
 /** How often idle keep-alive connections are closed while draining (a request that just finished leaves one). */
 const DRAIN_POLL_MS = 25;
+
+/** On each socket: how many of its responses are still being written. */
+const BUSY = Symbol("iris.responsesInFlight");
+type TrackedSocket = Socket & { [BUSY]?: number };
 
 /**
  * What a stopping server needs to know: the connections it holds and the responses still being
  * written on them. Node's own `server.close()` cannot drain: it closes every connection whose
  * request has been read, which includes one still streaming its answer.
  */
-/** On each socket: how many of its responses are still being written. */
-const BUSY = Symbol("iris.responsesInFlight");
-type TrackedSocket = Socket & { [BUSY]?: number };
-
 export class ServerDrain {
   private inFlight = 0;
   private readonly sockets = new Set<TrackedSocket>();
 
-  constructor(private readonly server: HttpServer) {
+  constructor(private readonly server: NetServer) {
     server.on("connection", (socket: TrackedSocket) => {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
@@ -60,7 +57,6 @@ export class ServerDrain {
       await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, Math.max(1, deadline - Date.now()))));
       drained = this.inFlight === 0;
     }
-    this.server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
     await closed;
     return drained;

@@ -63,7 +63,8 @@ function withPathOverrides(adapter: ProviderAdapter): ProviderAdapter {
       if (!override || call.resourceId !== undefined) return request;
       const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
       const base = (call.settings.baseUrl ?? "").replace(/\/+$/, "");
-      const url = /^https?:\/\//i.test(override) ? override : `${base}${override}`;
+      // Config loading leaves each override a path with a leading slash or a whole URL.
+      const url = override.startsWith("/") ? `${base}${override}` : override;
       return { ...request, url: url.includes("?") ? url : `${url}${query}` };
     },
   };

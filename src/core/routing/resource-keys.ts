@@ -2,6 +2,7 @@ import type { KeySettings } from "../../config/types.js";
 import type { EngineRequest } from "../engine.js";
 import { isRecord, type JsonObject } from "../schema/json.js";
 import type { Operation } from "../schema/request-type.js";
+import { keysForModel } from "./key-pool.js";
 
 /**
  * Which key made a provider-side resource. A file, batch, container or stored response lives in
@@ -35,20 +36,20 @@ export function resourceAddressed(req: Pick<EngineRequest, "op" | "resourceId" |
   return undefined;
 }
 
-/** The key that made the addressed resource, when it is still one of the pool's keys and may serve the model. */
+/**
+ * The key that made the addressed resource `id` (for a container file, else its container), when it
+ * is still one of the pool's keys and may serve the model.
+ */
 export async function affineKey(
   store: ResourceKeyStore,
   provider: string,
   keys: readonly KeySettings[],
   model: string | undefined,
-  req: Pick<EngineRequest, "op" | "resourceId" | "childId" | "body">,
+  id: string,
+  req: Pick<EngineRequest, "resourceId" | "childId">,
 ): Promise<string | undefined> {
-  const id = resourceAddressed(req);
-  if (id === undefined) return undefined;
   const name = (await store.keyFor(provider, id)) ?? (req.childId !== undefined && req.resourceId !== undefined ? await store.keyFor(provider, req.resourceId) : undefined);
-  const key = name === undefined ? undefined : keys.find((k) => k.name === name);
-  if (!key || (model && key.models.length > 0 && !key.models.includes(model))) return undefined;
-  return key.name;
+  return keysForModel(keys, model).find((k) => k.name === name)?.name;
 }
 
 /** Records (or drops) what a successful call made (or deleted). */
