@@ -52,7 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await engine.close();
     await jobStore.close();
   };
-  const { server, drain } = createGatewayServer({ engine, logger, maxBodyBytes: config.client.maxRequestBodyBytes, asyncJobs });
+  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs });
   try {
     await asyncJobs.start();
     await new Promise<void>((resolve, reject) => {

@@ -15,6 +15,8 @@ export class GatewayResponse extends ServerResponse<IncomingMessage> {
   override writeHead(statusCode: number, statusMessage?: string, headers?: HeaderArg): this;
   override writeHead(statusCode: number, headers?: HeaderArg): this;
   override writeHead(statusCode: number, messageOrHeaders?: string | HeaderArg, maybeHeaders?: HeaderArg): this {
+    // A 408 answers a body that stopped arriving: its framing is lost, so the connection closes after it.
+    if (statusCode === 408) this.shouldKeepAlive = false;
     const message = typeof messageOrHeaders === "string" ? messageOrHeaders : undefined;
     let headers = typeof messageOrHeaders === "string" ? maybeHeaders : messageOrHeaders;
     if (this.requestId && !this.hasHeader("x-request-id")) {

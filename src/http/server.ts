@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AsyncJobRunner } from "../core/async-jobs/async-job-runner.js";
 import type { Engine } from "../core/engine.js";
-import { gatewayError } from "../core/schema/error.js";
+import { DEFAULTS } from "../config/defaults.js";
+import type { ClientSettings } from "../config/types.js";
+import { gatewayError, GatewayFailure } from "../core/schema/error.js";
+import type { ForwardHeaderPolicy } from "./gateway-headers.js";
+import type { BodyLimits } from "./read-body.js";
 import { GatewayResponse } from "./gateway-response.js";
 import { sendError } from "./respond.js";
 import { ServerDrain } from "./shutdown.js";
@@ -22,13 +27,13 @@ import { addUnifiedRoutes } from "./routes/unified.js";
 export interface ServerDeps {
   engine: Engine;
   logger: Logger;
-  maxBodyBytes: number;
+  client: ClientSettings;
   asyncJobs: AsyncJobRunner;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
   const router = new Router();
-  const options = { engine: deps.engine, maxBodyBytes: deps.maxBodyBytes, asyncJobs: deps.asyncJobs };
+  const options = { engine: deps.engine, bodyLimits: bodyLimitsOf(deps.client), asyncJobs: deps.asyncJobs };
   addHealthRoutes(router);
   addUnifiedRoutes(router, options);
   addAsyncRoutes(router, options);
@@ -42,15 +47,42 @@ export function buildRouter(deps: ServerDeps): Router {
   return router;
 }
 
-/** The HTTP server: request id, routing, and a last-resort error answer; nothing else. */
+function bodyLimitsOf(client: ClientSettings): BodyLimits {
+  return { maxBytes: client.maxRequestBodyBytes, maxDepth: client.maxJsonDepth, idleMs: client.requestBodyIdleTimeoutMs };
+}
+
+function forwardPolicyOf(client: ClientSettings): ForwardHeaderPolicy {
+  return {
+    allowlist: new Set(client.headerFilter.allowlist),
+    denylist: new Set(client.headerFilter.denylist),
+    maxHeaders: DEFAULTS.maxForwardedHeaders,
+    maxValueBytes: DEFAULTS.maxForwardedHeaderBytes,
+  };
+}
+
+/** How often Node checks connections for the header timeout (its default, 30 s, would double it). */
+const CONNECTIONS_CHECK_MS = 1_000;
+
+/**
+ * The HTTP server: request id, routing, and a last-resort error answer; nothing else. Slow clients
+ * cannot hold sockets: headers must arrive within the header timeout (Node answers 408 and closes),
+ * a body may not stall (see read-body), and connections beyond `max_connections` are closed at once.
+ */
 export function createGatewayServer(deps: ServerDeps): { server: Server<typeof IncomingMessage, typeof GatewayResponse>; drain: ServerDrain } {
   const router = buildRouter(deps);
-  const server = createServer({ ServerResponse: GatewayResponse });
+  const forwardPolicy = forwardPolicyOf(deps.client);
+  const server = createServer({
+    ServerResponse: GatewayResponse,
+    headersTimeout: deps.client.requestHeaderTimeoutMs,
+    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_MS, deps.client.requestHeaderTimeoutMs),
+  });
+  server.maxConnections = deps.client.maxConnections;
   const drain = new ServerDrain(server);
   server.on("request", (req: IncomingMessage, res: GatewayResponse) => {
     drain.track(res);
-    void dispatch(router, deps.logger, req, res);
+    dispatch(router, deps.logger, forwardPolicy, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
   });
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
   server.keepAliveTimeout = 65_000;
   return { server, drain };
 }
@@ -64,13 +96,20 @@ class RequestContext implements RouteContext {
     readonly params: Record<string, string>,
     private readonly search: string,
     readonly requestId: string,
+    readonly forwardPolicy: ForwardHeaderPolicy,
+    readonly log: Logger,
   ) {}
   get query(): URLSearchParams {
     return (this.parsedQuery ??= new URLSearchParams(this.search));
   }
 }
 
-async function dispatch(router: Router, logger: Logger, req: IncomingMessage, res: GatewayResponse): Promise<void> {
+/**
+ * Routes one request. Whatever the handler throws or rejects with ends here, as this request's
+ * answer alone: a GatewayFailure is the 4xx it carries; anything else is a 500 naming the request
+ * id, logged once with its stack. The process keeps serving.
+ */
+async function dispatch(router: Router, logger: Logger, forwardPolicy: ForwardHeaderPolicy, req: IncomingMessage, res: GatewayResponse): Promise<void> {
   const incomingId = req.headers["x-request-id"];
   const requestId = typeof incomingId === "string" && incomingId ? incomingId : randomUUID();
   res.requestId = requestId;
@@ -84,10 +123,41 @@ async function dispatch(router: Router, logger: Logger, req: IncomingMessage, re
     const message = route === undefined ? `no route for ${req.method} ${path}` : `${req.method} is not allowed on ${path}`;
     return sendError(res, gatewayError({ status, message }));
   }
+  if ("error" in route) {
+    req.resume();
+    return sendError(res, route.error);
+  }
   try {
-    await route.handler(new RequestContext(req, res, route.params, q === -1 ? "" : url.slice(q + 1), requestId));
+    await route.handler(new RequestContext(req, res, route.params, q === -1 ? "" : url.slice(q + 1), requestId, forwardPolicy, logger));
   } catch (err) {
+    if (err instanceof GatewayFailure && err.status < 500) {
+      req.resume();
+      return sendError(res, err.body);
+    }
     logger.error({ err, requestId, path }, "request failed inside the gateway");
     sendError(res, gatewayError({ status: 500, message: `internal gateway error (request ${requestId})` }));
   }
+}
+
+/** A failure while answering a failure (the socket already broken, say): the connection is dropped, the process lives. */
+function lastResort(logger: Logger, res: GatewayResponse, err: unknown): void {
+  logger.error({ err, requestId: res.requestId }, "could not answer a failed request; its connection is closed");
+  res.destroy();
+}
+
+/** A request Node's parser refuses (bad framing, headers too large, header timeout) gets a plain 4xx, then the socket closes. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const body = JSON.stringify(gatewayError({ status, message: clientErrorMessage(status) }));
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+function clientErrorMessage(status: number): string {
+  if (status === 431) return "request headers are too large";
+  if (status === 408) return "request headers did not arrive in time (client.request_header_timeout_in_seconds)";
+  return "malformed HTTP request";
 }
