@@ -2,7 +2,7 @@ import type { EngineRequest } from "../core/engine.js";
 import { GatewayFailure, type BifrostError } from "../core/schema/error.js";
 import { isRecord, type JsonObject } from "../core/schema/json.js";
 import type { Operation } from "../core/schema/request-type.js";
-import { readGatewayHeaders } from "./gateway-headers.js";
+import { forwardedHeadersOf, pinnedKeyOf, sendsBackRaw } from "./gateway-headers.js";
 import type { RouteContext } from "./router.js";
 import { clientSignal } from "./client-signal.js";
 
@@ -22,10 +22,13 @@ export interface SurfaceRequest {
 export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders">;
 
 export function callerPartsOf(ctx: RouteContext): CallerParts {
-  const headers = readGatewayHeaders(ctx.req.headers);
-  const parts: CallerParts = { sendBackRaw: headers.sendBackRaw, signal: clientSignal(ctx.res) };
-  if (headers.pinnedKey) parts.pinnedKey = headers.pinnedKey;
-  if (headers.forwardHeaders) parts.forwardHeaders = headers.forwardHeaders;
+  const headers = ctx.req.headers;
+  const parts: CallerParts = { sendBackRaw: sendsBackRaw(headers), signal: clientSignal(ctx.res) };
+  const pinned = pinnedKeyOf(headers);
+  if (pinned) parts.pinnedKey = pinned;
+  const forwarded = forwardedHeadersOf(headers, ctx.forwardPolicy);
+  if (forwarded.headers) parts.forwardHeaders = forwarded.headers;
+  if (forwarded.dropped) ctx.log.debug({ requestId: ctx.requestId, dropped: forwarded.dropped }, "headers not forwarded upstream (never forwarded, or outside client.header_filter_config)");
   return parts;
 }
 

@@ -7,15 +7,14 @@ import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../
 import { convertChatResponseToAnthropic } from "../../integrations/anthropic/convert-chat-response-to-anthropic.js";
 import { convertModelsToAnthropic } from "../../integrations/anthropic/convert-models-to-anthropic.js";
 import { createAnthropicStreamEncoder } from "../../integrations/anthropic/encode-anthropic-stream.js";
-import { clientSignal } from "../client-signal.js";
-import { engineRequestFor } from "../engine-request.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { callerPartsOf, engineRequestFor } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import { sseFrameText, startSse, type SseFrame } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
+import { convertNativeBody } from "../convert-native-body.js";
 
 const SURFACE_PROVIDER = "anthropic";
 
@@ -27,15 +26,10 @@ export function addAnthropicRoutes(router: Router, options: InferenceOptions): v
 
 function messagesHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendAnthropicError(ctx.res, raw.body);
-    let native: AnthropicSurfaceRequest;
-    try {
-      native = convertAnthropicRequestToChat(raw);
-    } catch (err) {
-      if (err instanceof GatewayFailure) return sendAnthropicError(ctx.res, err.body);
-      throw err;
-    }
+    const native = convertNativeBody<AnthropicSurfaceRequest>(() => convertAnthropicRequestToChat(raw));
+    if (native instanceof GatewayFailure) return sendAnthropicError(ctx.res, native.body);
     const result = await executeRequest(options.engine, engineRequest(ctx, native));
     if (result === undefined) return void ctx.res.destroy();
     if (!("kind" in result)) return sendAnthropicError(ctx.res, result);
@@ -77,14 +71,9 @@ function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kin
 function modelsHandler(engine: Engine) {
   return async (ctx: RouteContext): Promise<void> => {
     ctx.req.resume();
-    const headers = readGatewayHeaders(ctx.req.headers);
     const provider = engine.providerNames.includes(SURFACE_PROVIDER) ? SURFACE_PROVIDER : undefined;
     try {
-      const list = await engine.listModels(provider, {
-        signal: clientSignal(ctx.res),
-        sendBackRaw: false,
-        ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-      });
+      const list = await engine.listModels(provider, { ...callerPartsOf(ctx), sendBackRaw: false });
       sendJson(ctx.res, 200, convertModelsToAnthropic(list, provider));
     } catch (err) {
       if (err instanceof GatewayFailure) return sendAnthropicError(ctx.res, err.body);

@@ -5,7 +5,7 @@ import { GatewayFailure, gatewayError, withErrorContext, type BifrostError, type
 import type { Operation } from "../../core/schema/request-type.js";
 import type { ResourceOperation } from "../../core/schema/resource-operation.js";
 import { callerPartsOf, engineOutcome } from "../engine-request.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { modelProviderOf } from "../gateway-headers.js";
 import { readMultipartForm } from "../read-multipart.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
@@ -20,7 +20,7 @@ export const DEFAULT_RESOURCE_PROVIDER = "openai";
  */
 export function namedProvider(ctx: RouteContext, named?: unknown): string | undefined {
   if (typeof named === "string" && named) return named;
-  return ctx.query.get("provider") ?? readGatewayHeaders(ctx.req.headers).modelProvider;
+  return ctx.query.get("provider") ?? modelProviderOf(ctx.req.headers);
 }
 
 /** An engine request for a resource operation; the query goes upstream without `provider`. */
@@ -53,7 +53,7 @@ export function pathResourceHandler(op: ResourceOperation, engine: Engine) {
  * with the other form fields (the `provider` field steers the gateway), then removed.
  */
 export async function renderUpload(ctx: RouteContext, options: InferenceOptions, op: ResourceOperation, what: string): Promise<void> {
-  const form = await readMultipartForm(ctx.req, options.maxBodyBytes);
+  const form = await readMultipartForm(ctx.req, options.bodyLimits);
   if (form instanceof GatewayFailure) return sendError(ctx.res, withErrorContext(form.body, { request_type: op }));
   try {
     const { provider: named, ...fields } = form.fields;

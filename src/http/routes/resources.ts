@@ -1,10 +1,9 @@
 import type { Engine } from "../../core/engine.js";
 import { GatewayFailure } from "../../core/schema/error.js";
 import type { Operation } from "../../core/schema/request-type.js";
-import { readGatewayHeaders } from "../gateway-headers.js";
+import { callerPartsOf } from "../engine-request.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";
-import { clientSignal } from "../client-signal.js";
 import { runAndRender } from "./inference.js";
 import { DEFAULT_RESOURCE_PROVIDER, namedProvider, resourceRequest } from "./resource-handlers.js";
 
@@ -23,14 +22,9 @@ export function responseResourceHandler(op: Operation, engine: Engine) {
 /** `GET /v1/models`: all configured providers, or `?provider=`. */
 export function listModelsHandler(engine: Engine) {
   return async (ctx: RouteContext): Promise<void> => {
-    const headers = readGatewayHeaders(ctx.req.headers);
     const provider = ctx.query.get("provider") ?? undefined;
     try {
-      const body = await engine.listModels(provider, {
-        signal: clientSignal(ctx.res),
-        sendBackRaw: false,
-        ...(headers.forwardHeaders ? { forwardHeaders: headers.forwardHeaders } : {}),
-      });
+      const body = await engine.listModels(provider, { ...callerPartsOf(ctx), sendBackRaw: false });
       sendJson(ctx.res, 200, body);
     } catch (err) {
       if (err instanceof GatewayFailure) return sendError(ctx.res, err.body);
