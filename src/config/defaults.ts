@@ -22,6 +22,17 @@ export const DEFAULTS = {
   asyncJobResultTtlSeconds: 3_600,
   asyncJobConcurrency: 8,
   asyncJobSweepIntervalMs: 60_000,
+  /** Far deeper than any real schema or conversation, far shallower than a stack overflow in a converter. */
+  maxJsonDepth: 512,
+  /** Headers must arrive within this; a real client sends them at once. */
+  requestHeaderTimeoutSeconds: 30,
+  /** Longest silence while a body arrives; a real upload never pauses this long. */
+  requestBodyIdleTimeoutSeconds: 30,
+  /** Open connections per process; beyond it new ones are closed at once. */
+  maxConnections: 10_000,
+  /** `x-bf-eh-*` headers one request may forward, and the longest value each may carry. */
+  maxForwardedHeaders: 64,
+  maxForwardedHeaderBytes: 8_192,
 } as const;
 
 export type LogStyle = "json" | "pretty";

@@ -71,6 +71,14 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
       maxRequestBodyBytes: Math.floor((file.client?.max_request_body_size_mb ?? DEFAULTS.maxRequestBodySizeMb) * 1024 * 1024),
       asyncJobResultTtlSeconds: file.client?.async_job_result_ttl ?? DEFAULTS.asyncJobResultTtlSeconds,
       asyncJobConcurrency: file.client?.async_job_concurrency ?? DEFAULTS.asyncJobConcurrency,
+      headerFilter: {
+        allowlist: (file.client?.header_filter_config?.allowlist ?? []).map((name) => name.toLowerCase()),
+        denylist: (file.client?.header_filter_config?.denylist ?? []).map((name) => name.toLowerCase()),
+      },
+      maxJsonDepth: file.client?.max_json_depth ?? DEFAULTS.maxJsonDepth,
+      requestHeaderTimeoutMs: (file.client?.request_header_timeout_in_seconds ?? DEFAULTS.requestHeaderTimeoutSeconds) * 1000,
+      requestBodyIdleTimeoutMs: (file.client?.request_body_idle_timeout_in_seconds ?? DEFAULTS.requestBodyIdleTimeoutSeconds) * 1000,
+      maxConnections: file.client?.max_connections ?? DEFAULTS.maxConnections,
     },
     providers,
   };

@@ -102,6 +102,18 @@ export const clientSchema = z
     max_request_body_size_mb: z.number().positive().optional(),
     async_job_result_ttl: z.number().int("must be a whole number of seconds").nonnegative().optional(),
     async_job_concurrency: z.number().int().positive().optional(),
+    header_filter_config: z
+      .object({
+        allowlist: z.array(z.string()).optional().nullable(),
+        denylist: z.array(z.string()).optional().nullable(),
+      })
+      .passthrough()
+      .optional()
+      .nullable(),
+    max_json_depth: z.number().int().min(2, "must be at least 2").optional(),
+    request_header_timeout_in_seconds: z.number().positive().optional(),
+    request_body_idle_timeout_in_seconds: z.number().positive().optional(),
+    max_connections: z.number().int().positive().optional(),
   })
   .passthrough();
 

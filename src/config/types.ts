@@ -65,6 +65,16 @@ export interface ClientSettings {
   asyncJobResultTtlSeconds: number;
   /** How many async jobs run at once (`client.async_job_concurrency`). */
   asyncJobConcurrency: number;
+  /** `client.header_filter_config`: lower-case header names. */
+  headerFilter: { allowlist: string[]; denylist: string[] };
+  /** `client.max_json_depth`. */
+  maxJsonDepth: number;
+  /** `client.request_header_timeout_in_seconds`, in ms. */
+  requestHeaderTimeoutMs: number;
+  /** `client.request_body_idle_timeout_in_seconds`, in ms. */
+  requestBodyIdleTimeoutMs: number;
+  /** `client.max_connections`. */
+  maxConnections: number;
 }
 
 export interface GatewayConfig {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { failure, GatewayFailure } from "../core/schema/error.js";
+import { bodyStalled, type BodyLimits } from "./read-body.js";
 import type { UploadedFile, UploadedPart } from "../providers/types.js";
 
 /** Form fields are names and short values (purpose, file_path, provider); files go to disk. */
@@ -38,7 +39,8 @@ export interface MultipartForm {
  * to a temporary file (within the body size limit), so a large upload never sits in memory.
  * A wrong content type, a malformed body and an oversized file come back as failure values.
  */
-export async function readMultipartForm(req: IncomingMessage, maxBytes: number, options: MultipartOptions = {}): Promise<MultipartForm | GatewayFailure> {
+export async function readMultipartForm(req: IncomingMessage, limits: BodyLimits, options: MultipartOptions = {}): Promise<MultipartForm | GatewayFailure> {
+  const { maxBytes } = limits;
   const type = req.headers["content-type"];
   if (!type || !/^multipart\/form-data\b/i.test(type)) {
     req.resume();
@@ -53,7 +55,7 @@ export async function readMultipartForm(req: IncomingMessage, maxBytes: number, 
   }
   const dir = await mkdtemp(join(tmpdir(), "iris-upload-"));
   const discard = (): Promise<void> => rm(dir, { recursive: true, force: true });
-  const spooled = await spool(req, parser, dir, maxBytes, options.fileFields);
+  const spooled = await spool(req, parser, dir, limits, options.fileFields);
   if (spooled instanceof GatewayFailure) {
     await discard();
     return spooled;
@@ -65,7 +67,7 @@ function spool(
   req: IncomingMessage,
   parser: busboy.Busboy,
   dir: string,
-  maxBytes: number,
+  limits: BodyLimits,
   fileFields: readonly string[] | undefined,
 ): Promise<{ fields: Record<string, string>; pairs: Array<[string, string]>; file?: UploadedFile; files: UploadedPart[] } | GatewayFailure> {
   return new Promise((resolve) => {
@@ -77,9 +79,18 @@ function spool(
     let written: Promise<void> = Promise.resolve();
     let problem: GatewayFailure | undefined;
     let settled = false;
+    const { maxBytes } = limits;
+    const idle = setTimeout(() => {
+      problem ??= bodyStalled(limits.idleMs);
+      req.unpipe(parser);
+      parser.destroy(new Error("request body stalled"));
+      void settle();
+    }, limits.idleMs);
+    req.on("data", () => idle.refresh());
     const settle = async (): Promise<void> => {
       if (settled) return;
       settled = true;
+      clearTimeout(idle);
       try {
         await written;
       } catch (err) {
@@ -95,6 +106,8 @@ function spool(
     parser.on("file", (name, stream, info) => {
       const kept = fileFields ? fileFields.includes(name) : name === FILE_FIELD && !file;
       if (!kept) {
+        // A part we skip still errors when the form is cut short; the parser's own error reports that.
+        stream.on("error", () => undefined);
         stream.resume();
         return;
       }

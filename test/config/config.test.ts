@@ -128,15 +128,40 @@ describe('buildConfig', () => {
       maxRequestBodyBytes: DEFAULTS.maxRequestBodySizeMb * 1024 * 1024,
       asyncJobResultTtlSeconds: DEFAULTS.asyncJobResultTtlSeconds,
       asyncJobConcurrency: DEFAULTS.asyncJobConcurrency,
+      headerFilter: { allowlist: [], denylist: [] },
+      maxJsonDepth: DEFAULTS.maxJsonDepth,
+      requestHeaderTimeoutMs: DEFAULTS.requestHeaderTimeoutSeconds * 1000,
+      requestBodyIdleTimeoutMs: DEFAULTS.requestBodyIdleTimeoutSeconds * 1000,
+      maxConnections: DEFAULTS.maxConnections,
     });
   });
 
   it('reads client settings', () => {
     const config = build({
       ...openai(),
-      client: { drop_excess_requests: true, max_request_body_size_mb: 0.5, async_job_result_ttl: 60, async_job_concurrency: 2 },
+      client: {
+        drop_excess_requests: true,
+        max_request_body_size_mb: 0.5,
+        async_job_result_ttl: 60,
+        async_job_concurrency: 2,
+        header_filter_config: { allowlist: ['Anthropic-Beta'], denylist: ['x-debug'] },
+        max_json_depth: 64,
+        request_header_timeout_in_seconds: 5,
+        request_body_idle_timeout_in_seconds: 7,
+        max_connections: 100,
+      },
     });
-    expect(config.client).toEqual({ dropExcessRequests: true, maxRequestBodyBytes: 512 * 1024, asyncJobResultTtlSeconds: 60, asyncJobConcurrency: 2 });
+    expect(config.client).toEqual({
+      dropExcessRequests: true,
+      maxRequestBodyBytes: 512 * 1024,
+      asyncJobResultTtlSeconds: 60,
+      asyncJobConcurrency: 2,
+      headerFilter: { allowlist: ['anthropic-beta'], denylist: ['x-debug'] },
+      maxJsonDepth: 64,
+      requestHeaderTimeoutMs: 5000,
+      requestBodyIdleTimeoutMs: 7000,
+      maxConnections: 100,
+    });
   });
 
   it('loads a Bifrost config with sections Iris does not read yet', () => {

@@ -27,7 +27,7 @@ export function addAnthropicBatchRoutes(router: Router, options: InferenceOption
 
 function createHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendAnthropicError(ctx.res, raw.body);
     if (!isRecord(raw) || !Array.isArray(raw["requests"]) || raw["requests"].length === 0) {
       return sendAnthropicError(ctx.res, resourceError("batch_create", { status: 400, message: "requests: a non-empty array of {custom_id, params} is required", param: "requests" }, SURFACE_PROVIDER));

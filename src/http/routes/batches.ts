@@ -20,7 +20,7 @@ export function addBatchRoutes(router: Router, prefix: string, options: Inferenc
 
 function createBatchHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendError(ctx.res, withErrorContext(raw.body, { request_type: "batch_create" }));
     const request = batchCreateRequest(ctx, raw);
     if ("error" in request) return sendError(ctx.res, request);

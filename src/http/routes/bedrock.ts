@@ -13,6 +13,7 @@ import { sendJson } from "../respond.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import type { RouteContext, Router } from "../router.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
+import { convertNativeBody } from "../convert-native-body.js";
 
 const SURFACE_PROVIDER = "bedrock";
 
@@ -35,16 +36,11 @@ export function engineModelOf(modelId: string): string {
 
 function converseHandler(options: InferenceOptions, stream: boolean) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendBedrockError(ctx.res, raw.body);
     const model = engineModelOf(ctx.params["modelId"] ?? "");
-    let body: JsonObject;
-    try {
-      body = convertConverseRequestToChat(raw, model, stream);
-    } catch (err) {
-      if (err instanceof GatewayFailure) return sendBedrockError(ctx.res, err.body);
-      throw err;
-    }
+    const body = convertNativeBody<JsonObject>(() => convertConverseRequestToChat(raw, model, stream));
+    if (body instanceof GatewayFailure) return sendBedrockError(ctx.res, body.body);
     const result = await executeRequest(options.engine, engineRequest(ctx, model, body, stream));
     if (result === undefined) return void ctx.res.destroy();
     if (!("kind" in result)) return sendBedrockError(ctx.res, result);

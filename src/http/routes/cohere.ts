@@ -18,6 +18,7 @@ import type { RouteContext, Router } from "../router.js";
 import { sseEventText, startSse } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
+import { convertNativeBody } from "../convert-native-body.js";
 
 const SURFACE_PROVIDER = "cohere";
 
@@ -48,16 +49,11 @@ export function addCohereRoutes(router: Router, options: InferenceOptions): void
 
 function cohereHandler(op: Operation, options: InferenceOptions, convert: (raw: unknown, targetProvider: string) => SurfaceCall) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendCohereError(ctx.res, raw.body);
     const model = isRecord(raw) && typeof raw["model"] === "string" ? raw["model"] : "";
-    let call: SurfaceCall;
-    try {
-      call = convert(raw, parseModelString(model, SURFACE_PROVIDER)?.provider ?? SURFACE_PROVIDER);
-    } catch (err) {
-      if (err instanceof GatewayFailure) return sendCohereError(ctx.res, err.body);
-      throw err;
-    }
+    const call = convertNativeBody<SurfaceCall>(() => convert(raw, parseModelString(model, SURFACE_PROVIDER)?.provider ?? SURFACE_PROVIDER));
+    if (call instanceof GatewayFailure) return sendCohereError(ctx.res, call.body);
     const result = await executeRequest(options.engine, engineRequest(ctx, op, model, call, raw));
     if (result === undefined) return void ctx.res.destroy();
     if (!("kind" in result)) return sendCohereError(ctx.res, result);

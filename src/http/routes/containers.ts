@@ -24,7 +24,7 @@ export function addContainerRoutes(router: Router, prefix: string, options: Infe
 /** `{provider, name, expires_after, file_ids, memory_limit, metadata}`: provider and name are required. */
 function createContainerHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendError(ctx.res, withErrorContext(raw.body, { request_type: "container_create" }));
     if (!isRecord(raw)) return sendError(ctx.res, resourceError("container_create", { status: 400, message: "request body must be a JSON object" }));
     const { provider: named, ...body } = raw;
@@ -55,7 +55,7 @@ function createContainerFileHandler(options: InferenceOptions) {
 }
 
 async function createFromFileId(ctx: RouteContext, options: InferenceOptions): Promise<void> {
-  const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+  const raw = await readJsonBody(ctx.req, options.bodyLimits);
   if (raw instanceof GatewayFailure) return sendError(ctx.res, withErrorContext(raw.body, { request_type: "container_file_create" }));
   const { provider: named, ...body } = isRecord(raw) ? raw : {};
   const provider = namedProvider(ctx, named) ?? DEFAULT_RESOURCE_PROVIDER;

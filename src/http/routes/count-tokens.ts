@@ -13,6 +13,7 @@ import { readJsonBody } from "../read-body.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import type { InferenceOptions } from "./inference.js";
+import { convertNativeBody } from "../convert-native-body.js";
 
 const ANTHROPIC_PROVIDER = "anthropic";
 const GENAI_PROVIDER = "gemini";
@@ -29,7 +30,7 @@ type Outcome = TokenCount | BifrostError | undefined;
 /** `POST .../responses/input_tokens`: a Responses request in, `{object: 'response.input_tokens', input_tokens}` out. */
 function responsesInputTokensHandler(options: InferenceOptions, defaultProvider: string | undefined) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendError(ctx.res, raw.body);
     const valid = validateBody("responses", raw);
     if (!("body" in valid)) return sendError(ctx.res, gatewayError({ ...valid, extra: { request_type: "count_tokens" } }));
@@ -43,15 +44,10 @@ function responsesInputTokensHandler(options: InferenceOptions, defaultProvider:
 /** `POST /anthropic/v1/messages/count_tokens`: Anthropic's body and answer (`{input_tokens}`), errors included. */
 function anthropicCountTokensHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendAnthropicError(ctx.res, raw.body);
-    let native: AnthropicSurfaceRequest;
-    try {
-      native = convertAnthropicRequestToChat(withMaxTokens(raw));
-    } catch (err) {
-      if (err instanceof GatewayFailure) return sendAnthropicError(ctx.res, err.body);
-      throw err;
-    }
+    const native = convertNativeBody<AnthropicSurfaceRequest>(() => convertAnthropicRequestToChat(withMaxTokens(raw)));
+    if (native instanceof GatewayFailure) return sendAnthropicError(ctx.res, native.body);
     delete native.body.max_tokens;
     const request = countRequest(ctx, native.model, native.body, ANTHROPIC_PROVIDER);
     const beta = ctx.req.headers["anthropic-beta"];
@@ -71,17 +67,12 @@ function anthropicCountTokensHandler(options: InferenceOptions) {
  * as Vertex sends them) or a whole `generateContentRequest` in, `{totalTokens}` out.
  */
 export async function countGenaiTokens(ctx: RouteContext, model: string, options: InferenceOptions): Promise<void> {
-  const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+  const raw = await readJsonBody(ctx.req, options.bodyLimits);
   if (raw instanceof GatewayFailure) return sendGenaiError(ctx.res, raw.body);
   const native = isRecord(raw) && isRecord(raw["generateContentRequest"]) ? raw["generateContentRequest"] : raw;
   const provider = parseModelString(model, GENAI_PROVIDER)?.provider ?? GENAI_PROVIDER;
-  let body: JsonObject;
-  try {
-    body = genaiRequestToCanonical(native, model, provider);
-  } catch (err) {
-    if (err instanceof GatewayFailure) return sendGenaiError(ctx.res, err.body);
-    throw err;
-  }
+  const body = convertNativeBody<JsonObject>(() => genaiRequestToCanonical(native, model, provider));
+  if (body instanceof GatewayFailure) return sendGenaiError(ctx.res, body.body);
   const outcome = await count(options, countRequest(ctx, model, body, GENAI_PROVIDER));
   if (outcome === undefined) return void ctx.res.destroy();
   if (!("input_tokens" in outcome)) return sendGenaiError(ctx.res, outcome);

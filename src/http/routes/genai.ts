@@ -17,6 +17,7 @@ import { sseEventText, startSse } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { countGenaiTokens } from "./count-tokens.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
+import { convertNativeBody } from "../convert-native-body.js";
 
 const API_VERSIONS = new Set(["v1beta", "v1", "v1alpha"]);
 /** A bare model name means Gemini; `provider/model` picks any configured provider. */
@@ -46,15 +47,10 @@ function genaiHandler(options: InferenceOptions) {
       return sendGenaiError(ctx.res, gatewayError({ status: 404, message: `no route for POST ${ctx.req.url ?? ""}` }));
     }
     if (target.method === "countTokens") return countGenaiTokens(ctx, target.model, options);
-    const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+    const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendGenaiError(ctx.res, raw.body);
-    let request: EngineRequest;
-    try {
-      request = engineRequestOf(ctx, target, raw);
-    } catch (err) {
-      if (err instanceof GatewayFailure) return sendGenaiError(ctx.res, err.body);
-      throw err;
-    }
+    const request = convertNativeBody<EngineRequest>(() => engineRequestOf(ctx, target, raw));
+    if (request instanceof GatewayFailure) return sendGenaiError(ctx.res, request.body);
     const result = await executeRequest(options.engine, request);
     if (result === undefined) return void ctx.res.destroy();
     if (!("kind" in result)) return sendGenaiError(ctx.res, result);

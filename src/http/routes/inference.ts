@@ -7,7 +7,7 @@ import { requestTypeOf, type Operation } from "../../core/schema/request-type.js
 import { validateBody, type ValidBody } from "../../core/schema/validate.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { engineOutcome, engineRequestFor } from "../engine-request.js";
-import { readJsonBody } from "../read-body.js";
+import { readJsonBody, type BodyLimits } from "../read-body.js";
 import { sendError, sendJsonText } from "../respond.js";
 import type { RouteContext } from "../router.js";
 import { sseEventText, startSse } from "../sse-writer.js";
@@ -15,7 +15,7 @@ import { pipeEncodedStream } from "../stream-renderer.js";
 
 export interface InferenceOptions {
   engine: Engine;
-  maxBodyBytes: number;
+  bodyLimits: BodyLimits;
   asyncJobs: AsyncJobRunner;
 }
 
@@ -49,7 +49,7 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
  * says so). Answers the 4xx itself, tagged with the request type and model, and then gives undefined.
  */
 export async function readOperationBody(ctx: RouteContext, op: Operation, options: InferenceOptions, surface: SurfaceOptions): Promise<ValidBody | undefined> {
-  const raw = await readJsonBody(ctx.req, options.maxBodyBytes);
+  const raw = await readJsonBody(ctx.req, options.bodyLimits);
   if (raw instanceof GatewayFailure) return void sendError(ctx.res, raw.body);
   const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
   const valid = validateBody(op, bodyToCheck);

@@ -53,7 +53,7 @@ export function imageEditHandler(options: InferenceOptions, surface: SurfaceOpti
  */
 function multipartOperationHandler(spec: MultipartOperation, options: InferenceOptions, surface: SurfaceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const form = await readMultipartForm(ctx.req, options.maxBodyBytes, { fileFields: spec.fileFields });
+    const form = await readMultipartForm(ctx.req, options.bodyLimits, { fileFields: spec.fileFields });
     if (form instanceof GatewayFailure) return sendError(ctx.res, withErrorContext(form.body, { request_type: spec.op }));
     try {
       const fields = form.fields;
