@@ -7,7 +7,7 @@ import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
 import { affineKey, changesResources, noteResource, resourceAddressed, type ResourceKeyStore } from "./routing/resource-keys.js";
-import { selectKey } from "./routing/key-pool.js";
+import { keysForModel, selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
 import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
 import {
@@ -91,6 +91,11 @@ interface ProviderEntry {
   limiter: ConcurrencyLimiter;
 }
 
+/** A target that passed the checks, with its provider. */
+type ServableTarget = ModelRef & { entry: ProviderEntry; extra: ErrorExtraFields };
+/** A target whose provider does not take this request type: skipped, and the next one tried. */
+type CheckedTarget = ServableTarget | { refusal: BifrostError };
+
 type AttemptOutcome =
   | { ok: true; result: EngineResult | BytesResult }
   | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
@@ -144,20 +149,28 @@ export class Engine {
   private async run(req: EngineRequest, wants: "inference" | "resource"): Promise<EngineResult | BytesResult> {
     const started = performance.now();
     const requestType = requestTypeOf(req.op, req.stream);
-    const targets = this.targetsOf(req, requestType);
+    const targets = this.checkedTargets(req, requestType);
     let last: BifrostError | undefined;
     for (const target of targets) {
-      const outcome = await this.runTarget(target, req, requestType, started);
+      const outcome = "refusal" in target ? { ok: false as const, error: target.refusal } : await this.runTarget(target, req, requestType, started);
       if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
-      if (outcome.clientAborted) throw new GatewayFailure(outcome.error);
+      if ("clientAborted" in outcome && outcome.clientAborted) throw new GatewayFailure(outcome.error);
       last = outcome.error;
     }
     throw new GatewayFailure(last!);
   }
 
-  /** Primary model then fallbacks, each `provider/model`. */
-  private targetsOf(req: EngineRequest, requestType: RequestType): ModelRef[] {
-    if (req.model === undefined) return [{ provider: req.provider ?? "openai", model: "" }];
+  /**
+   * The primary model then each fallback, checked before anything goes upstream: a target written
+   * wrongly, naming an unconfigured provider, or a model no key of its provider admits can never be
+   * served, so the whole request is a 400 naming it. A provider that does not take this request type
+   * is refused for that target alone, and the next one is tried.
+   */
+  private checkedTargets(req: EngineRequest, requestType: RequestType): CheckedTarget[] {
+    if (req.model === undefined) {
+      const target = { provider: req.provider ?? "openai", model: "" };
+      return [this.checkTarget(target, req, requestType, undefined)];
+    }
     const primary = parseModelString(req.model, req.defaultProvider);
     if (!primary) {
       throw new GatewayFailure(
@@ -169,41 +182,55 @@ export class Engine {
         }),
       );
     }
-    const targets = [primary];
+    const targets = [this.checkTarget(primary, req, requestType, undefined)];
     (req.fallbacks ?? []).forEach((fallback, i) => {
       const ref = parseModelString(fallback);
       if (!ref) {
         throw new GatewayFailure(
-          gatewayError({ status: 400, message: `fallbacks[${i}] '${fallback}' must be written as provider/model`, param: "fallbacks" }),
+          gatewayError({ status: 400, message: `fallbacks[${i}] '${fallback}' must be written as provider/model`, param: "fallbacks", extra: { request_type: requestType } }),
         );
       }
-      targets.push(ref);
+      targets.push(this.checkTarget(ref, req, requestType, { index: i, written: fallback }));
     });
     return targets;
   }
 
-  private async runTarget(target: ModelRef, req: EngineRequest, requestType: RequestType, started: number): Promise<AttemptOutcome> {
+  /** A target that can be tried, or the refusal that skips it; throws the 400 for one that can never be served. */
+  private checkTarget(target: ModelRef, req: EngineRequest, requestType: RequestType, fallback: { index: number; written: string } | undefined): CheckedTarget {
     const extra: ErrorExtraFields = { provider: target.provider, request_type: requestType };
     if (target.model) extra.model_requested = target.model;
+    const never = (details: Omit<ErrorDetails, "extra">): never => {
+      const message = fallback ? `fallbacks[${fallback.index}] '${fallback.written}': ${details.message}` : details.message;
+      throw new GatewayFailure(gatewayError({ ...details, message, ...(fallback ? { param: "fallbacks" } : {}), extra }));
+    };
     const entry = this.providers.get(target.provider);
     const resource = isResourceOperation(req.op) ? resourceFamilyOf(req.op) : undefined;
     const unsupported = `provider '${target.provider}' does not support ${resource ?? requestType}`;
     if (!entry) {
-      if (resource && lacksResource(target.provider, req.op)) return refused({ status: 400, message: unsupported, param: "provider", extra });
+      if (resource && lacksResource(target.provider, req.op)) return never({ status: 400, message: unsupported, param: "provider" });
       const known = this.providerNames;
       const message = known.length
         ? `provider '${target.provider}' is not configured; configured providers: ${known.join(", ")}`
         : `provider '${target.provider}' is not configured, and no provider is (set OPENAI_API_KEY or write config.json in the app dir)`;
-      return refused({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra });
+      return never({ status: 400, message, param: req.model === undefined ? "provider" : "model" });
+    }
+    if (target.model && keysForModel(entry.settings.keys, target.model).length === 0) {
+      const refusal = selectKey(target.provider, entry.settings.keys, target.model);
+      if (refusal instanceof GatewayFailure) return never(detailsOf(refusal.body));
     }
     if (!entry.adapter.supports(req.op)) {
-      return refused({ status: 400, message: unsupported, ...(resource ? { param: "provider" } : {}), extra });
+      return { refusal: gatewayError({ status: 400, message: unsupported, ...(resource ? { param: "provider" } : {}), extra }) };
     }
-    const { settings } = entry;
-    if (settings.allowedRequests && !isRequestAllowed(settings.allowedRequests, requestType)) {
+    if (entry.settings.allowedRequests && !isRequestAllowed(entry.settings.allowedRequests, requestType)) {
       const message = `provider '${target.provider}' does not allow ${requestType} requests (custom_provider_config.allowed_requests)`;
-      return refused({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra });
+      return { refusal: gatewayError({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra }) };
     }
+    return { ...target, entry, extra };
+  }
+
+  private async runTarget(target: ServableTarget, req: EngineRequest, requestType: RequestType, started: number): Promise<AttemptOutcome> {
+    const { entry, extra } = target;
+    const { settings } = entry;
     // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
     const resourceKeys = settings.keys.length > 1 ? this.resourceKeys : undefined;
     let pinnedName = req.pinnedKey;

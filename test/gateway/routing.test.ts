@@ -210,12 +210,14 @@ describe('fallbacks', () => {
     expect(choices[0]?.message.content).toBe('served by groq');
   });
 
-  it('skips a fallback naming an unconfigured provider and moves to the next', async () => {
-    const { groq, gateway } = await primaryAndGroq();
-    const reply = await postChat(gateway, chatBody('openai/gpt-4o-mini', { fallbacks: ['nowhere/model-x', 'groq/llama-3'] }));
-    expect(reply.status).toBe(200);
-    expect(groq.requests).toHaveLength(1);
-    expect((reply.json as JsonObject)['extra_fields']).toMatchObject({ provider: 'groq' });
+  it('refuses, before any upstream call, a fallback naming an unconfigured provider', async () => {
+    const { primary, groq, gateway } = await primaryAndGroq();
+    const err = expectBifrostError(await postChat(gateway, chatBody('openai/gpt-4o-mini', { fallbacks: ['nowhere/model-x', 'groq/llama-3'] })), 400);
+    expect(err.error.message).toContain("fallbacks[0] 'nowhere/model-x'");
+    expect(err.error.message).toContain("provider 'nowhere' is not configured");
+    expect(err.error.param).toBe('fallbacks');
+    expect(primary.requests).toHaveLength(0);
+    expect(groq.requests).toHaveLength(0);
   });
 
   it('returns the last target’s error when every target fails', async () => {

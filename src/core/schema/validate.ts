@@ -12,10 +12,43 @@ const modelField = z.string({ message: "model is required and must be a string l
 const fallbacksField = z.array(z.string(), { message: "fallbacks must be an array of provider/model strings" }).optional();
 const streamField = z.boolean({ message: "stream must be true or false" }).optional();
 
+/** Content parts: a type, and for the kinds every converter reads, the field that carries them. */
+const contentPart = z.looseObject({ type: z.string({ message: "each content part needs a type string" }) }).superRefine((part, ctx) => {
+  if (part.type === "text" && typeof part["text"] !== "string") ctx.addIssue({ code: "custom", message: "a text part needs a text string", path: ["text"] });
+  if (part.type === "image_url") {
+    const image = part["image_url"];
+    const url = typeof image === "object" && image !== null ? (image as Record<string, unknown>)["url"] : undefined;
+    if (typeof url !== "string") ctx.addIssue({ code: "custom", message: "an image_url part needs image_url.url as a string", path: ["image_url"] });
+  }
+});
+
+const messageContent = z.union([z.string(), z.array(contentPart), z.null()], {
+  message: "content must be a string, an array of content parts, or null",
+});
+
+const toolCall = z.looseObject({
+  function: z.looseObject({
+    name: z.string({ message: "a tool call needs function.name as a string" }),
+    arguments: z.string({ message: "function.arguments must be a JSON string" }).optional(),
+  }, { message: "a tool call needs a function object" }),
+});
+
 const messageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
     message: "role must be one of system, developer, user, assistant, tool, function",
   }),
+  content: messageContent.optional(),
+  name: z.string({ message: "name must be a string" }).optional().nullable(),
+  tool_calls: z.array(toolCall, { message: "tool_calls must be an array of tool calls" }).optional().nullable(),
+  tool_call_id: z.string({ message: "tool_call_id must be a string" }).optional().nullable(),
+}, { message: "each message must be an object with a role" });
+
+/** A tool: any type, and a function tool names its function (every provider needs the name). */
+const toolSchema = z.looseObject({ type: z.string({ message: "each tool needs a type string" }) }, { message: "each tool must be an object" }).superRefine((tool, ctx) => {
+  if (tool.type !== "function") return;
+  const fn = tool["function"];
+  const name = typeof fn === "object" && fn !== null ? (fn as Record<string, unknown>)["name"] : undefined;
+  if (typeof name !== "string" || name === "") ctx.addIssue({ code: "custom", message: "a function tool needs function.name", path: ["function", "name"] });
 });
 
 const chatSchema = z.looseObject({
@@ -29,7 +62,7 @@ const chatSchema = z.looseObject({
   max_tokens: z.number().int().optional().nullable(),
   max_completion_tokens: z.number().int().optional().nullable(),
   n: z.number().int().positive().optional().nullable(),
-  tools: z.array(z.unknown()).optional().nullable(),
+  tools: z.array(toolSchema, { message: "tools must be an array of tools" }).optional().nullable(),
 });
 
 const textCompletionSchema = z.looseObject({
@@ -52,7 +85,10 @@ const embeddingSchema = z.looseObject({
 
 const responsesSchema = z.looseObject({
   model: modelField,
-  input: z.union([z.string(), z.array(z.unknown())], { message: "input must be a string or an array of input items" }).optional(),
+  input: z.union([z.string(), z.array(z.union([z.string(), z.looseObject({})]))], { message: "input must be a string or an array of input items (objects)" }).optional(),
+  /** Not a Responses field, but a body that carries it is counted as chat (count-tokens-body.ts), so it must be chat messages. */
+  messages: z.array(messageSchema, { message: "messages must be an array of messages" }).optional(),
+  tools: z.array(z.looseObject({ type: z.string() }), { message: "tools must be an array of tools, each with a type" }).optional().nullable(),
   stream: streamField,
   fallbacks: fallbacksField,
 });

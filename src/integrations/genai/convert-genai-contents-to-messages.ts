@@ -132,9 +132,14 @@ function toolResultText(response: unknown): string {
 
 function userPart(part: GeminiPart, param: string): ChatContentPart {
   if (typeof part.text === "string") return { type: "text", text: part.text };
-  if (part.inlineData) return inlinePart(part.inlineData.mimeType, part.inlineData.data);
+  if (part.inlineData) {
+    const { mimeType, data } = part.inlineData as { mimeType?: unknown; data?: unknown };
+    if (typeof mimeType !== "string" || typeof data !== "string") throw failure({ status: 400, message: "inlineData needs mimeType and data strings", param: `${param}.inlineData` });
+    return inlinePart(mimeType, data);
+  }
   if (part.fileData) {
-    const mimeType = part.fileData.mimeType ?? "";
+    if (typeof part.fileData.fileUri !== "string") throw failure({ status: 400, message: "fileData needs a fileUri string", param: `${param}.fileData` });
+    const mimeType = typeof part.fileData.mimeType === "string" ? part.fileData.mimeType : "";
     if (mimeType.startsWith("image/")) return { type: "image_url", image_url: { url: part.fileData.fileUri } };
     return { type: "file", file: { file_id: part.fileData.fileUri, ...(mimeType ? { mime_type: mimeType } : {}) } };
   }
