@@ -82,6 +82,10 @@ export function classifyNetworkError(err: unknown, origin: string): UpstreamFail
     return { ok: false, retryable: true, clientAborted: false, error: { status: 504, type: "timeout_error", message: `provider at ${origin} went silent: ${err.message}` } };
   }
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  if (code === "UND_ERR_INVALID_ARG") {
+    // Nothing left the gateway: it built a request the HTTP client refuses. That is the gateway's fault, not the provider's.
+    return { ok: false, retryable: false, clientAborted: false, error: { status: 500, type: "server_error", message: `the gateway built an upstream request for ${origin} that could not be sent: ${(err as Error).message}` } };
+  }
   const detail = code ? `${code}` : (err as Error).message;
   return {
     ok: false,

@@ -11,10 +11,14 @@ import type { SseStyle, VcrResponse } from './fixtures.js';
 
 export interface RecordedRequest {
   method: string;
-  /** Path without the query string. */
+  /** Path without the query string (normalised: `..` segments resolved). */
   path: string;
+  /** The request target exactly as it arrived, `..` and percent-escapes untouched. */
+  rawUrl: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** Header names and values as they arrived (each byte one latin1 character). */
+  rawHeaders: string[];
   bodyText: string;
   bodyBytes: Buffer;
   /** Parsed body when it is JSON, else undefined. */
@@ -136,8 +140,10 @@ async function recordRequest(req: IncomingMessage): Promise<RecordedRequest> {
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     path: url.pathname,
+    rawUrl: req.url ?? '/',
     query: url.searchParams,
     headers: req.headers,
+    rawHeaders: req.rawHeaders,
     bodyText,
     bodyBytes,
     json: parseJsonOrUndefined(bodyText),
