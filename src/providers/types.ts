@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { KeySettings, ProviderSettings } from "../config/types.js";
 import type { ErrorDetails } from "../core/schema/error.js";
 import type { Operation } from "../core/schema/request-type.js";
+import type { UpstreamUrl } from "./upstream-url.js";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
@@ -20,6 +21,15 @@ export interface UpstreamRequest {
   expect?: "json" | "jsonl" | "bytes";
   /** Multi-step operations: the next request, built from this one's 2xx JSON answer; undefined when that answer is the result. */
   next?(answer: UpstreamAnswer): UpstreamRequest | undefined;
+}
+
+/**
+ * An upstream request as a provider builds it: its URL, and each chained step's, comes from
+ * upstream-url.ts, so no client value reaches the path unencoded.
+ */
+export interface BuiltUpstreamRequest extends UpstreamRequest {
+  url: UpstreamUrl;
+  next?(answer: UpstreamAnswer): BuiltUpstreamRequest | undefined;
 }
 
 /** A 2xx JSON answer handed to `UpstreamRequest.next`. */
