@@ -108,7 +108,7 @@ export type DecodedEvent =
 export interface ProviderAdapter {
   readonly name: string;
   /** Builds the upstream request for a canonical operation. */
-  buildRequest(call: ProviderCall): UpstreamRequest;
+  buildRequest(call: ProviderCall): BuiltUpstreamRequest;
   /** Provider-side deployment name when it differs from the model (Azure). */
   deploymentFor?(model: string, key: KeySettings): string | undefined;
   /** Native JSON response → canonical response. */
@@ -130,7 +130,7 @@ export interface ProviderAdapter {
 /** Files, batches and containers of one provider; the registry composes them onto its adapter. */
 export interface ResourceAdapter {
   supports(op: Operation): boolean;
-  buildRequest(call: ProviderCall): UpstreamRequest;
+  buildRequest(call: ProviderCall): BuiltUpstreamRequest;
   /** Native answer (a JSON value, or the parsed lines of a `jsonl` answer) → canonical body. */
   decodeResponse(op: Operation, native: unknown, call: ProviderCall): Record<string, unknown>;
 }
