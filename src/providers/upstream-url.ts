@@ -6,8 +6,8 @@ import { failure } from "../core/schema/error.js";
  * client or a provider's answer supplies becomes exactly one encoded path segment, so `/`, `..`, `?`,
  * `#` and `%` in it cannot move a request (and the credentials on it) anywhere else.
  *
- * Both kinds are branded strings: `UpstreamRequest.url` takes only an `UpstreamUrl`, so a path glued
- * together from raw strings does not typecheck.
+ * Both kinds are branded strings, and the url of a request a provider builds (`BuiltUpstreamRequest`)
+ * takes only an `UpstreamUrl`, so a path glued together from raw strings does not typecheck.
  */
 
 declare const upstreamUrlBrand: unique symbol;
@@ -42,9 +42,7 @@ export function trustedPath(path: string): UpstreamUrl {
  */
 export function upstreamUrl(text: TemplateStringsArray, ...parts: ReadonlyArray<UpstreamUrl | PathSegment>): UpstreamUrl {
   let url = text[0] ?? "";
-  parts.forEach((part, i) => {
-    url += part + (text[i + 1] ?? "");
-  });
+  for (let i = 0; i < parts.length; i++) url += parts[i]! + (text[i + 1] ?? "");
   return url as UpstreamUrl;
 }
 
