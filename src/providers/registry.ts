@@ -10,6 +10,7 @@ import { createOpenAICompatibleAdapter } from "./openai/adapter.js";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./openai/compatible-providers.js";
 import { providerServesResource, withResources } from "./resource-adapters.js";
 import type { ProviderAdapter } from "./types.js";
+import { trustedPath, upstreamBase, upstreamUrl, withQueryOf } from "./upstream-url.js";
 
 /** Providers with a wire format of their own (one folder each). */
 const NATIVE_ADAPTERS: readonly ProviderAdapter[] = [azureAdapter, anthropicAdapter, cohereAdapter, bedrockAdapter, geminiAdapter, vertexAdapter];
@@ -61,11 +62,9 @@ function withPathOverrides(adapter: ProviderAdapter): ProviderAdapter {
       const override = call.settings.requestPathOverrides?.[requestTypeOf(call.op, call.stream)];
       // A path that names a resource (`/files/{id}`) has no single replacement.
       if (!override || call.resourceId !== undefined) return request;
-      const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
-      const base = (call.settings.baseUrl ?? "").replace(/\/+$/, "");
       // Config loading leaves each override a path with a leading slash or a whole URL.
-      const url = override.startsWith("/") ? `${base}${override}` : override;
-      return { ...request, url: url.includes("?") ? url : `${url}${query}` };
+      const url = override.startsWith("/") ? upstreamUrl`${upstreamBase(call.settings.baseUrl ?? "")}${trustedPath(override)}` : trustedPath(override);
+      return { ...request, url: withQueryOf(url, request.url) };
     },
   };
 }

@@ -1,32 +1,32 @@
 import { failure } from "../core/schema/error.js";
+import type { Operation } from "../core/schema/request-type.js";
+import { isResourceOperation, resourceFamilyOf } from "../core/schema/resource-operation.js";
 import { multipartUploadStream, type FormFields } from "./multipart-body.js";
-import type { HttpMethod, ProviderCall, UploadedPart, UpstreamRequest } from "./types.js";
+import type { BuiltUpstreamRequest, HttpMethod, ProviderCall, UploadedPart } from "./types.js";
+import { pathSegment, type PathSegment, type UpstreamUrl } from "./upstream-url.js";
 
-// Small pieces every provider's resource requests share: JSON bodies, query strings, path ids, uploads.
+// Small pieces every provider's resource requests share: JSON bodies, path ids, uploads.
 
-export function jsonRequest(method: HttpMethod, url: string, headers: Record<string, string>, body: Record<string, unknown>): UpstreamRequest {
+export function jsonRequest(method: HttpMethod, url: UpstreamUrl, headers: Record<string, string>, body: Record<string, unknown>): BuiltUpstreamRequest {
   return { method, url, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
-/** `url?query` with the given parameters (undefined ones left out). */
-export function withQuery(url: string, params: URLSearchParams | Record<string, string | undefined> | undefined): string {
-  const query = new URLSearchParams();
-  if (params instanceof URLSearchParams) params.forEach((value, name) => query.append(name, value));
-  else for (const [name, value] of Object.entries(params ?? {})) if (value !== undefined) query.set(name, value);
-  const text = query.toString();
-  return text ? `${url}?${text}` : url;
+const ID_PARAMS = { files: "file_id", batches: "batch_id", containers: "container_id" } as const;
+
+/** The name a caller knows the resource id of an operation by (`file_id`, `batch_id`, …), for errors. */
+export function idParamOf(op: Operation): string {
+  if (isResourceOperation(op)) return ID_PARAMS[resourceFamilyOf(op)];
+  return op.startsWith("responses_") ? "response_id" : "id";
 }
 
-/** The resource id of a call, encoded for a path segment. */
-export function pathId(call: ProviderCall): string {
-  if (!call.resourceId) throw failure({ status: 400, message: `${call.op} needs an id` });
-  return encodeURIComponent(call.resourceId);
+/** The resource id of a call as one path segment (a missing one is empty, so refused by name). */
+export function pathId(call: ProviderCall): PathSegment {
+  return pathSegment(call.resourceId ?? "", idParamOf(call.op));
 }
 
-/** The container file id of a call, encoded for a path segment. */
-export function childPathId(call: ProviderCall): string {
-  if (!call.childId) throw failure({ status: 400, message: `${call.op} needs a file id` });
-  return encodeURIComponent(call.childId);
+/** The container file id of a call as one path segment. */
+export function childPathId(call: ProviderCall): PathSegment {
+  return pathSegment(call.childId ?? "", "file_id");
 }
 
 export function requireUpload(call: ProviderCall): NonNullable<ProviderCall["upload"]> {
@@ -45,12 +45,12 @@ export function formFields(call: ProviderCall): Array<[string, string]> {
 }
 
 /** POST of a multipart form: the given fields, then the uploaded file as `file`, streamed from disk. */
-export function multipartUploadRequest(url: string, headers: Record<string, string>, call: ProviderCall, fields: FormFields = formFields(call)): UpstreamRequest {
+export function multipartUploadRequest(url: UpstreamUrl, headers: Record<string, string>, call: ProviderCall, fields: FormFields = formFields(call)): BuiltUpstreamRequest {
   return multipartFilesRequest(url, headers, fields, [{ field: "file", file: requireUpload(call) }]);
 }
 
 /** POST of a multipart form: the given fields, then each file part under its own field, streamed from disk. */
-export function multipartFilesRequest(url: string, headers: Record<string, string>, fields: FormFields, parts: readonly UploadedPart[]): UpstreamRequest {
+export function multipartFilesRequest(url: UpstreamUrl, headers: Record<string, string>, fields: FormFields, parts: readonly UploadedPart[]): BuiltUpstreamRequest {
   const form = multipartUploadStream(
     fields,
     parts.map(({ field, file }) => ({ part: { field, filename: file.filename, contentType: file.contentType }, upload: file })),

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { KeySettings, ProviderSettings } from "../config/types.js";
 import type { ErrorDetails } from "../core/schema/error.js";
 import type { Operation } from "../core/schema/request-type.js";
+import type { UpstreamUrl } from "./upstream-url.js";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
@@ -20,6 +21,15 @@ export interface UpstreamRequest {
   expect?: "json" | "jsonl" | "bytes";
   /** Multi-step operations: the next request, built from this one's 2xx JSON answer; undefined when that answer is the result. */
   next?(answer: UpstreamAnswer): UpstreamRequest | undefined;
+}
+
+/**
+ * An upstream request as a provider builds it: its URL, and each chained step's, comes from
+ * upstream-url.ts, so no client value reaches the path unencoded.
+ */
+export interface BuiltUpstreamRequest extends UpstreamRequest {
+  url: UpstreamUrl;
+  next?(answer: UpstreamAnswer): BuiltUpstreamRequest | undefined;
 }
 
 /** A 2xx JSON answer handed to `UpstreamRequest.next`. */
@@ -98,7 +108,7 @@ export type DecodedEvent =
 export interface ProviderAdapter {
   readonly name: string;
   /** Builds the upstream request for a canonical operation. */
-  buildRequest(call: ProviderCall): UpstreamRequest;
+  buildRequest(call: ProviderCall): BuiltUpstreamRequest;
   /** Provider-side deployment name when it differs from the model (Azure). */
   deploymentFor?(model: string, key: KeySettings): string | undefined;
   /** Native JSON response → canonical response. */
@@ -120,7 +130,7 @@ export interface ProviderAdapter {
 /** Files, batches and containers of one provider; the registry composes them onto its adapter. */
 export interface ResourceAdapter {
   supports(op: Operation): boolean;
-  buildRequest(call: ProviderCall): UpstreamRequest;
+  buildRequest(call: ProviderCall): BuiltUpstreamRequest;
   /** Native answer (a JSON value, or the parsed lines of a `jsonl` answer) → canonical body. */
   decodeResponse(op: Operation, native: unknown, call: ProviderCall): Record<string, unknown>;
 }

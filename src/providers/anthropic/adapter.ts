@@ -2,8 +2,9 @@ import { DEFAULTS } from "../../config/defaults.js";
 import type { ChatRequest } from "../../core/schema/chat.js";
 import { isRecord } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
-import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import type { BuiltUpstreamRequest, ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import { upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import type { AnthropicMessage } from "./anthropic-types.js";
 import { fromAnthropicMessage } from "./convert-from-anthropic-message.js";
 import { fromAnthropicModelList } from "./convert-from-anthropic-models.js";
@@ -25,13 +26,13 @@ export const anthropicAdapter: ProviderAdapter = {
   name: "anthropic",
   supports: (op) => SUPPORTED.has(op),
   buildRequest(call) {
-    const base = (call.settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const base = upstreamBase(call.settings.baseUrl ?? DEFAULT_BASE_URL);
     const headers: Record<string, string> = {
       "anthropic-version": DEFAULTS.anthropicVersion,
       ...call.settings.extraHeaders,
       "x-api-key": call.key.value,
     };
-    if (call.op === "list_models") return { method: "GET", url: `${base}/v1/models?limit=${MODEL_PAGE_SIZE}`, headers };
+    if (call.op === "list_models") return { method: "GET", url: withQuery(upstreamUrl`${base}/v1/models`, { limit: String(MODEL_PAGE_SIZE) }), headers };
     if (call.op === "count_tokens") return anthropicCountTokensRequest(call, base, headers);
     return messagesRequest(call, base, headers);
   },
@@ -45,8 +46,8 @@ export const anthropicAdapter: ProviderAdapter = {
   decodeError: decodeUpstreamErrorBody,
 };
 
-function messagesRequest(call: ProviderCall, base: string, headers: Record<string, string>): UpstreamRequest {
+function messagesRequest(call: ProviderCall, base: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const body = toAnthropicRequest((call.body ?? {}) as ChatRequest, call.model, call.stream);
   headers["content-type"] = "application/json";
-  return { method: "POST", url: `${base}/v1/messages`, headers, body: JSON.stringify(body) };
+  return { method: "POST", url: upstreamUrl`${base}/v1/messages`, headers, body: JSON.stringify(body) };
 }

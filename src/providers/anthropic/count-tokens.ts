@@ -1,6 +1,7 @@
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import { countTokensBodyAsChat } from "../../core/token-counting/count-tokens-body.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import type { AnthropicMessagesRequest } from "./anthropic-types.js";
 import { toAnthropicRequest } from "./convert-to-anthropic-request.js";
 
@@ -8,11 +9,11 @@ import { toAnthropicRequest } from "./convert-to-anthropic-request.js";
 const COUNTED_FIELDS: ReadonlyArray<keyof AnthropicMessagesRequest> = ["model", "messages", "system", "tools", "tool_choice", "thinking", "output_config"];
 
 /** Anthropic's token counting: the Messages request it would send, cut down to what counting accepts. */
-export function anthropicCountTokensRequest(call: ProviderCall, base: string, headers: Record<string, string>): UpstreamRequest {
+export function anthropicCountTokensRequest(call: ProviderCall, base: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const full = toAnthropicRequest(countTokensBodyAsChat(call.body ?? {}), call.model, false);
   const body: Partial<AnthropicMessagesRequest> = {};
   for (const field of COUNTED_FIELDS) if (full[field] !== undefined) Object.assign(body, { [field]: full[field] });
-  return { method: "POST", url: `${base}/v1/messages/count_tokens`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+  return { method: "POST", url: upstreamUrl`${base}/v1/messages/count_tokens`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
 /** `{input_tokens}` → the canonical count (OpenAI's `response.input_tokens` object). */

@@ -1,8 +1,9 @@
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { unixSeconds, type CanonicalFile } from "../../core/schema/resources.js";
-import { multipartUploadRequest, pathId, withQuery } from "../resource-request.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import { multipartUploadRequest, pathId } from "../resource-request.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import { anthropicPageQuery } from "./anthropic-page-query.js";
 
 /** The Files API is in beta: every call carries this `anthropic-beta` value. */
@@ -20,8 +21,8 @@ interface AnthropicFile {
 }
 
 /** Anthropic's Files API: upload (multipart `file`), list, retrieve, delete, content. */
-export function anthropicFileRequest(call: ProviderCall, base: string, headers: Record<string, string>): UpstreamRequest {
-  const files = `${base}/v1/files`;
+export function anthropicFileRequest(call: ProviderCall, base: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
+  const files = upstreamUrl`${base}/v1/files`;
   const beta = { ...headers, "anthropic-beta": ANTHROPIC_FILES_BETA };
   switch (call.op) {
     case "file_upload":
@@ -29,11 +30,11 @@ export function anthropicFileRequest(call: ProviderCall, base: string, headers: 
     case "file_list":
       return { method: "GET", url: withQuery(files, anthropicPageQuery(call.query)), headers: beta };
     case "file_retrieve":
-      return { method: "GET", url: `${files}/${pathId(call)}`, headers: beta };
+      return { method: "GET", url: upstreamUrl`${files}/${pathId(call)}`, headers: beta };
     case "file_delete":
-      return { method: "DELETE", url: `${files}/${pathId(call)}`, headers: beta };
+      return { method: "DELETE", url: upstreamUrl`${files}/${pathId(call)}`, headers: beta };
     default:
-      return { method: "GET", url: `${files}/${pathId(call)}/content`, headers: beta, expect: "bytes" };
+      return { method: "GET", url: upstreamUrl`${files}/${pathId(call)}/content`, headers: beta, expect: "bytes" };
   }
 }
 

@@ -3,8 +3,9 @@ import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { unixSeconds, type BatchStatus, type BatchRequestItem, type CanonicalBatch } from "../../core/schema/resources.js";
-import { jsonRequest, pathId, withQuery } from "../resource-request.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import { jsonRequest, pathId } from "../resource-request.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import { anthropicPageQuery } from "./anthropic-page-query.js";
 import { toAnthropicRequest } from "./convert-to-anthropic-request.js";
 
@@ -26,19 +27,19 @@ export interface AnthropicMessageBatch {
  * Anthropic's Message Batches API. A batch is a list of `{custom_id, params}` Messages requests;
  * OpenAI-style `{custom_id, body}` chat requests are converted. Results are JSONL, one per request.
  */
-export function anthropicBatchRequest(call: ProviderCall, base: string, headers: Record<string, string>): UpstreamRequest {
-  const batches = `${base}/v1/messages/batches`;
+export function anthropicBatchRequest(call: ProviderCall, base: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
+  const batches = upstreamUrl`${base}/v1/messages/batches`;
   switch (call.op) {
     case "batch_create":
       return jsonRequest("POST", batches, headers, { requests: nativeRequests(call) });
     case "batch_list":
       return { method: "GET", url: withQuery(batches, anthropicPageQuery(call.query)), headers };
     case "batch_retrieve":
-      return { method: "GET", url: `${batches}/${pathId(call)}`, headers };
+      return { method: "GET", url: upstreamUrl`${batches}/${pathId(call)}`, headers };
     case "batch_cancel":
-      return { method: "POST", url: `${batches}/${pathId(call)}/cancel`, headers };
+      return { method: "POST", url: upstreamUrl`${batches}/${pathId(call)}/cancel`, headers };
     default:
-      return { method: "GET", url: `${batches}/${pathId(call)}/results`, headers, expect: "jsonl" };
+      return { method: "GET", url: upstreamUrl`${batches}/${pathId(call)}/results`, headers, expect: "jsonl" };
   }
 }
 

@@ -1,6 +1,7 @@
 import { DEFAULTS } from "../../config/defaults.js";
 import { isFileOrBatchOperation } from "../../core/schema/resource-operation.js";
 import type { ProviderCall, ResourceAdapter } from "../types.js";
+import { upstreamBase } from "../upstream-url.js";
 import { anthropicFileRequest, decodeAnthropicFile } from "./files.js";
 import { anthropicBatchRequest, decodeAnthropicBatch } from "./message-batches.js";
 
@@ -10,7 +11,7 @@ const DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const anthropicResources: ResourceAdapter = {
   supports: isFileOrBatchOperation,
   buildRequest(call) {
-    const base = (call.settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const base = upstreamBase(call.settings.baseUrl ?? DEFAULT_BASE_URL);
     const headers = anthropicHeaders(call);
     return call.op.startsWith("file_") ? anthropicFileRequest(call, base, headers) : anthropicBatchRequest(call, base, headers);
   },

@@ -4,6 +4,7 @@ import { buildOpenAIRequest, decodeOpenAIResponse, isVerbatimOpenAIResponse, ope
 import { openAIQuirks } from "../openai/openai-quirks.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 
 /** Operations served from a deployment path; the rest use Azure's `/openai/v1` surface. */
 const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding", "speech", "image_generation", "transcription", "image_edit"]);
@@ -17,18 +18,15 @@ export const azureAdapter: ProviderAdapter = {
   supports: (op) => op !== "rerank",
   deploymentFor: (model, key) => key.azure?.deployments[model] ?? model,
   buildRequest(call) {
-    const endpoint = endpointOf(call).replace(/\/+$/, "");
+    const endpoint = endpointOf(call);
     const headers = { "api-key": call.key.value };
-    const apiVersion = call.key.azure?.apiVersion ?? DEFAULTS.azureApiVersion;
+    const apiVersion = { "api-version": call.key.azure?.apiVersion ?? DEFAULTS.azureApiVersion };
     if (DEPLOYMENT_OPERATIONS.has(call.op)) {
-      const deployment = encodeURIComponent(deploymentOf(call));
-      const apiRoot = `${endpoint}/openai/deployments/${deployment}`;
-      return buildOpenAIRequest(call, apiRoot, headers, openAIQuirks, `?api-version=${encodeURIComponent(apiVersion)}`);
+      const apiRoot = upstreamUrl`${endpoint}/openai/deployments/${pathSegment(deploymentOf(call), "model")}`;
+      return buildOpenAIRequest(call, apiRoot, headers, openAIQuirks, apiVersion);
     }
-    if (call.op === "list_models") {
-      return buildOpenAIRequest(call, `${endpoint}/openai`, headers, openAIQuirks, `?api-version=${encodeURIComponent(apiVersion)}`);
-    }
-    return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, `${endpoint}/openai/v1`, headers, openAIQuirks);
+    if (call.op === "list_models") return buildOpenAIRequest(call, upstreamUrl`${endpoint}/openai`, headers, openAIQuirks, apiVersion);
+    return buildOpenAIRequest({ ...call, model: deploymentOf(call) }, upstreamUrl`${endpoint}/openai/v1`, headers, openAIQuirks);
   },
   decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, openAIQuirks),
   verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, openAIQuirks),
@@ -40,10 +38,10 @@ function deploymentOf(call: ProviderCall): string {
   return call.key.azure?.deployments[call.model] ?? call.model;
 }
 
-function endpointOf(call: ProviderCall): string {
+export function endpointOf(call: ProviderCall): UpstreamUrl {
   const endpoint = call.key.azure?.endpoint ?? call.settings.baseUrl;
   // Config validation requires an endpoint per Azure key or a provider base_url.
   if (!endpoint) throw new Error("azure key has no endpoint");
-  return endpoint;
+  return upstreamBase(endpoint);
 }
 

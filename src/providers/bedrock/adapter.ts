@@ -4,6 +4,7 @@ import type { ChatRequest } from "../../core/schema/chat.js";
 import { failure } from "../../core/schema/error.js";
 import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import { decodeBedrockEmbedding, embeddingFamilyOf, toBedrockEmbeddingBody } from "./bedrock-embeddings.js";
 import { toConverseRequest } from "./convert-to-bedrock-converse.js";
 import { decodeBedrockResponse } from "./decode-bedrock-response.js";
@@ -25,18 +26,20 @@ export const bedrockAdapter: ProviderAdapter = {
   deploymentFor: (model, key) => modelIdFor(model, key),
   buildRequest(call) {
     const modelId = modelIdFor(call.model, call.key);
-    const modelRoot = `${runtimeOrigin(call)}/model/${encodeURIComponent(modelId)}`;
+    // The model id or ARN is one segment (`/` and `:` encoded), as AWS SDKs send and sign it.
+    const modelRoot = upstreamUrl`${runtimeOrigin(call)}/model/${pathSegment(modelId, "model")}`;
     const headers = { ...call.settings.extraHeaders, "content-type": "application/json", accept: "application/json" };
     if (call.op === "embedding") {
       const family = embeddingFamilyOf(call.model, modelId);
       if (!family) {
         throw failure({ status: 400, message: `bedrock embeddings support amazon.titan-embed-* and cohere.embed-* models (not ${call.model})`, param: "model" });
       }
-      return { method: "POST", url: `${modelRoot}/invoke`, headers, body: JSON.stringify(toBedrockEmbeddingBody(call.body ?? {}, family)) };
+      return { method: "POST", url: upstreamUrl`${modelRoot}/invoke`, headers, body: JSON.stringify(toBedrockEmbeddingBody(call.body ?? {}, family)) };
     }
     const converse = toConverseRequest(chatBodyOf(call), modelId);
     if (call.stream) headers.accept = "application/vnd.amazon.eventstream";
-    return { method: "POST", url: `${modelRoot}/${call.stream ? "converse-stream" : "converse"}`, headers, body: JSON.stringify(converse) };
+    const url = call.stream ? upstreamUrl`${modelRoot}/converse-stream` : upstreamUrl`${modelRoot}/converse`;
+    return { method: "POST", url, headers, body: JSON.stringify(converse) };
   },
   authorize: async (req, call) => authorizeBedrockRequest(req, call.key),
   decodeResponse(op, native, call) {
@@ -63,9 +66,8 @@ function regionOf(key: KeySettings): string {
   return key.bedrock?.region ?? DEFAULTS.bedrockRegion;
 }
 
-function runtimeOrigin(call: ProviderCall): string {
-  const base = call.settings.baseUrl ?? `https://bedrock-runtime.${regionOf(call.key)}.amazonaws.com`;
-  return base.replace(/\/+$/, "");
+function runtimeOrigin(call: ProviderCall): UpstreamUrl {
+  return upstreamBase(call.settings.baseUrl ?? `https://bedrock-runtime.${regionOf(call.key)}.amazonaws.com`);
 }
 
 function chatBodyOf(call: ProviderCall): ChatRequest {

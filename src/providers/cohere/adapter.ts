@@ -5,6 +5,7 @@ import type { Operation } from "../../core/schema/request-type.js";
 import type { RerankRequest } from "../../core/schema/rerank.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import { trustedPath, upstreamBase, upstreamUrl } from "../upstream-url.js";
 import { convertToCohereEmbed, decodeCohereEmbedResponse } from "./cohere-embed.js";
 import { convertToCohereRerank, decodeCohereRerankResponse } from "./cohere-rerank.js";
 import type { CohereChatResponse, CohereEmbedResponse, CohereRerankResponse } from "./cohere-types.js";
@@ -25,10 +26,10 @@ export const cohereAdapter: ProviderAdapter = {
   name: "cohere",
   supports: (op) => PATHS[op] !== undefined,
   buildRequest(call) {
-    const base = (call.settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const base = upstreamBase(call.settings.baseUrl ?? DEFAULT_BASE_URL);
     const headers: Record<string, string> = { ...call.settings.extraHeaders, "content-type": "application/json" };
     if (call.key.value) headers["authorization"] = `Bearer ${call.key.value}`;
-    return { method: "POST", url: `${base}${PATHS[call.op] ?? ""}`, headers, body: JSON.stringify(nativeBody(call)) };
+    return { method: "POST", url: upstreamUrl`${base}${trustedPath(PATHS[call.op] ?? "")}`, headers, body: JSON.stringify(nativeBody(call)) };
   },
   decodeResponse(op, native, call) {
     if (!isRecord(native)) return { value: native };

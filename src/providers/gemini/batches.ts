@@ -3,11 +3,12 @@ import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { unixSeconds, type BatchResultItem, type BatchRequestItem, type BatchStatus, type CanonicalBatch } from "../../core/schema/resources.js";
-import { jsonRequest, withQuery } from "../resource-request.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import { jsonRequest } from "../resource-request.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { answeredSegment, pathSegment, upstreamUrl, withQuery, type PathSegment, type UpstreamUrl } from "../upstream-url.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";
-import { bareResourceId, resourceName } from "./gemini-resource-names.js";
+import { bareResourceId, resourceIdSegment, resourceName } from "./gemini-resource-names.js";
 import type { GeminiGenerateContentResponse } from "./gemini-types.js";
 
 /** Gemini's GenerateContentBatch (int64 counts are strings). */
@@ -62,28 +63,30 @@ const BATCH_STATUS: Readonly<Record<string, BatchStatus>> = {
  * metadata:{key}}`) or an uploaded JSONL file; a batch is then an operation under `batches/`.
  * Results are the responses file (JSONL) or, for inline batches, inside the finished operation.
  */
-export function geminiBatchRequest(call: ProviderCall, origin: string, headers: Record<string, string>): UpstreamRequest {
-  const root = `${origin}/v1beta`;
+export function geminiBatchRequest(call: ProviderCall, origin: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
+  const root = upstreamUrl`${origin}/v1beta`;
   switch (call.op) {
     case "batch_create":
       return createBatch(call, root, headers);
     case "batch_list": {
       const query = { pageSize: call.query?.get("limit") ?? undefined, pageToken: call.query?.get("after") ?? undefined };
-      return { method: "GET", url: withQuery(`${root}/batches`, query), headers };
+      return { method: "GET", url: withQuery(upstreamUrl`${root}/batches`, query), headers };
     }
     case "batch_retrieve":
-      return { method: "GET", url: `${root}/${batchName(call)}`, headers };
-    case "batch_cancel":
+      return { method: "GET", url: upstreamUrl`${root}/batches/${batchId(call)}`, headers };
+    case "batch_cancel": {
+      const batch = upstreamUrl`${root}/batches/${batchId(call)}`;
       // Cancelling answers `{}`; the batch as it now stands is read right after.
-      return { method: "POST", url: `${root}/${batchName(call)}:cancel`, headers, next: () => ({ method: "GET", url: `${root}/${batchName(call)}`, headers }) };
+      return { method: "POST", url: upstreamUrl`${batch}:cancel`, headers, next: () => ({ method: "GET", url: batch, headers }) };
+    }
     default:
       return {
         method: "GET",
-        url: `${root}/${batchName(call)}`,
+        url: upstreamUrl`${root}/batches/${batchId(call)}`,
         headers,
         next: ({ body }) => {
           const file = outputOf(body as GeminiBatchOperation)?.responsesFile;
-          if (file) return { method: "GET", url: `${origin}/download/v1beta/${file}:download?alt=media`, headers, expect: "jsonl" };
+          if (file) return { method: "GET", url: upstreamUrl`${origin}/download/v1beta/files/${responsesFileId(file)}:download?alt=media`, headers, expect: "jsonl" };
           if ((body as GeminiBatchOperation).done !== true) throw failure({ status: 400, message: "batch has no results yet; results are available once it is done" });
           return undefined;
         },
@@ -91,13 +94,13 @@ export function geminiBatchRequest(call: ProviderCall, origin: string, headers: 
   }
 }
 
-function createBatch(call: ProviderCall, root: string, headers: Record<string, string>): UpstreamRequest {
+function createBatch(call: ProviderCall, root: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const model = (call.model || (typeof call.body?.["model"] === "string" ? call.body["model"] : "")).replace(/^(gemini\/)?(models\/)?/, "");
   if (!model) throw failure({ status: 400, message: "a Gemini batch needs a model, e.g. gemini/gemini-2.5-flash", param: "model" });
   const metadata = isRecord(call.body?.["metadata"]) ? call.body["metadata"] : {};
   const displayName = typeof metadata["display_name"] === "string" ? metadata["display_name"] : "iris-batch";
   const batch = { display_name: displayName, input_config: inputConfig(call) };
-  return jsonRequest("POST", `${root}/models/${model}:batchGenerateContent`, headers, { batch });
+  return jsonRequest("POST", upstreamUrl`${root}/models/${pathSegment(model, "model")}:batchGenerateContent`, headers, { batch });
 }
 
 function inputConfig(call: ProviderCall): JsonObject {
@@ -114,9 +117,13 @@ function inputConfig(call: ProviderCall): JsonObject {
   return { requests: { requests: items } };
 }
 
-function batchName(call: ProviderCall): string {
-  if (!call.resourceId) throw failure({ status: 400, message: `${call.op} needs a batch id` });
-  return resourceName(call.resourceId, "batches");
+function batchId(call: ProviderCall): PathSegment {
+  return resourceIdSegment(call.resourceId ?? "", "batches", "batch_id");
+}
+
+/** The batch's responses file (`files/abc`), as Gemini named it: checked like any id before it goes in a path. */
+function responsesFileId(name: string): PathSegment {
+  return answeredSegment(bareResourceId(name, "files"), "responsesFile");
 }
 
 function outputOf(operation: GeminiBatchOperation): GeminiBatchOutput | undefined {

@@ -1,17 +1,18 @@
 import type { ChatRequest } from "../../core/schema/chat.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import { countTokensBodyAsChat } from "../../core/token-counting/count-tokens-body.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
 
 /**
  * `POST models/{model}:countTokens`. The request goes as `generateContentRequest` (not bare
  * `contents`) so the system instruction and tools are counted too.
  */
-export function geminiCountTokensRequest(call: ProviderCall, modelUrl: string, model: string, headers: Record<string, string>): UpstreamRequest {
+export function geminiCountTokensRequest(call: ProviderCall, modelUrl: UpstreamUrl, model: string, headers: Record<string, string>): BuiltUpstreamRequest {
   const chat: ChatRequest = countTokensBodyAsChat(call.body ?? {});
   const body = { generateContentRequest: { model: `models/${model}`, ...buildGeminiRequest(chat, call.settings.name) } };
-  return { method: "POST", url: `${modelUrl}:countTokens`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+  return { method: "POST", url: upstreamUrl`${modelUrl}:countTokens`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 }
 
 /** `{totalTokens}` → the canonical count. Google leaves zero-valued fields out, so a missing total is 0. */

@@ -3,9 +3,10 @@ import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { unixSeconds, type CanonicalFile } from "../../core/schema/resources.js";
 import { uploadStream } from "../multipart-body.js";
-import { requireUpload, withQuery } from "../resource-request.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
-import { bareResourceId, resourceName } from "./gemini-resource-names.js";
+import { requireUpload } from "../resource-request.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { answeredUrl, upstreamUrl, withQuery, type PathSegment, type UpstreamUrl } from "../upstream-url.js";
+import { bareResourceId, resourceIdSegment } from "./gemini-resource-names.js";
 
 /** Gemini's File resource. Sizes are int64 written as strings. */
 interface GeminiFile {
@@ -26,29 +27,29 @@ const FILE_STATUS: Readonly<Record<string, string>> = { PROCESSING: "processing"
  * size and type and answers with an upload URL; the bytes then go there with `upload, finalize`.
  * Content is downloaded from `/download/v1beta/files/{id}:download?alt=media`.
  */
-export function geminiFileRequest(call: ProviderCall, origin: string, headers: Record<string, string>): UpstreamRequest {
+export function geminiFileRequest(call: ProviderCall, origin: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   switch (call.op) {
     case "file_upload":
       return startResumableUpload(call, origin, headers);
     case "file_list": {
       const query = { pageSize: call.query?.get("limit") ?? undefined, pageToken: call.query?.get("after") ?? undefined };
-      return { method: "GET", url: withQuery(`${origin}/v1beta/files`, query), headers };
+      return { method: "GET", url: withQuery(upstreamUrl`${origin}/v1beta/files`, query), headers };
     }
     case "file_retrieve":
-      return { method: "GET", url: `${origin}/v1beta/${fileName(call)}`, headers };
+      return { method: "GET", url: upstreamUrl`${origin}/v1beta/files/${fileId(call)}`, headers };
     case "file_delete":
-      return { method: "DELETE", url: `${origin}/v1beta/${fileName(call)}`, headers };
+      return { method: "DELETE", url: upstreamUrl`${origin}/v1beta/files/${fileId(call)}`, headers };
     default:
-      return { method: "GET", url: `${origin}/download/v1beta/${fileName(call)}:download?alt=media`, headers, expect: "bytes" };
+      return { method: "GET", url: upstreamUrl`${origin}/download/v1beta/files/${fileId(call)}:download?alt=media`, headers, expect: "bytes" };
   }
 }
 
-function startResumableUpload(call: ProviderCall, origin: string, headers: Record<string, string>): UpstreamRequest {
+function startResumableUpload(call: ProviderCall, origin: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const upload = requireUpload(call);
   const displayName = typeof call.body?.["display_name"] === "string" ? call.body["display_name"] : upload.filename;
   return {
     method: "POST",
-    url: `${origin}/upload/v1beta/files`,
+    url: upstreamUrl`${origin}/upload/v1beta/files`,
     headers: {
       ...headers,
       "content-type": "application/json",
@@ -63,7 +64,7 @@ function startResumableUpload(call: ProviderCall, origin: string, headers: Recor
       if (typeof url !== "string" || !url) throw failure({ status: 502, message: "Gemini answered the upload start without an x-goog-upload-url header" });
       return {
         method: "POST",
-        url,
+        url: answeredUrl(url, "x-goog-upload-url"),
         headers: { ...headers, "content-length": String(upload.bytes), "x-goog-upload-offset": "0", "x-goog-upload-command": "upload, finalize" },
         streamBody: uploadStream(upload),
       };
@@ -71,9 +72,8 @@ function startResumableUpload(call: ProviderCall, origin: string, headers: Recor
   };
 }
 
-function fileName(call: ProviderCall): string {
-  if (!call.resourceId) throw failure({ status: 400, message: `${call.op} needs a file id` });
-  return resourceName(call.resourceId, "files");
+function fileId(call: ProviderCall): PathSegment {
+  return resourceIdSegment(call.resourceId ?? "", "files", "file_id");
 }
 
 export function decodeGeminiFile(op: Operation, native: unknown, call: ProviderCall): JsonObject {

@@ -1,7 +1,8 @@
 import type { ChatRequest } from "../../core/schema/chat.js";
 import { failure } from "../../core/schema/error.js";
 import type { Operation } from "../../core/schema/request-type.js";
-import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import type { BuiltUpstreamRequest, ProviderAdapter, ProviderCall } from "../types.js";
+import { pathSegment, trustedPath, upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";
 import { fromGeminiTokenCount, geminiCountTokensRequest } from "./count-tokens.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";
@@ -12,7 +13,6 @@ import { decodeGeminiModelList } from "./gemini-models.js";
 import type { GeminiGenerateContentResponse } from "./gemini-types.js";
 
 const GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
-const API_VERSION = "v1beta";
 const LIST_PAGE_SIZE = 1000;
 
 const SUPPORTED: ReadonlySet<Operation> = new Set(["chat", "embedding", "list_models", "count_tokens"]);
@@ -22,17 +22,15 @@ export const geminiAdapter: ProviderAdapter = {
   name: "gemini",
   supports: (op) => SUPPORTED.has(op),
   buildRequest(call) {
-    const root = `${(call.settings.baseUrl ?? GEMINI_BASE_URL).replace(/\/+$/, "")}/${API_VERSION}`;
+    const models = upstreamUrl`${upstreamBase(call.settings.baseUrl ?? GEMINI_BASE_URL)}/v1beta/models`;
     const headers: Record<string, string> = { ...call.settings.extraHeaders, "x-goog-api-key": call.key.value };
-    if (call.op === "list_models") return { method: "GET", url: `${root}/models?pageSize=${LIST_PAGE_SIZE}`, headers };
+    if (call.op === "list_models") return { method: "GET", url: withQuery(models, { pageSize: String(LIST_PAGE_SIZE) }), headers };
     const model = geminiModelName(call.model);
+    const modelUrl = upstreamUrl`${models}/${pathSegment(model, "model")}`;
     headers["content-type"] = "application/json";
-    if (call.op === "count_tokens") return geminiCountTokensRequest(call, `${root}/models/${model}`, model, headers);
-    if (call.op === "embedding") {
-      const { method, body } = geminiEmbeddingRequest(bodyOf(call), model, call.settings.name);
-      return { method: "POST", url: `${root}/models/${model}:${method}`, headers, body: JSON.stringify(body) };
-    }
-    return geminiChatRequest(call, `${root}/models/${model}`, headers);
+    if (call.op === "count_tokens") return geminiCountTokensRequest(call, modelUrl, model, headers);
+    if (call.op === "embedding") return geminiEmbeddingsRequest(call, modelUrl, model, headers);
+    return geminiChatRequest(call, modelUrl, headers);
   },
   decodeResponse(op, native, call) {
     if (op === "embedding") return decodeGeminiEmbeddings(native, call.model, call.body);
@@ -45,10 +43,16 @@ export const geminiAdapter: ProviderAdapter = {
 };
 
 /** POST `<modelUrl>:generateContent`, or `:streamGenerateContent?alt=sse` for streams. */
-export function geminiChatRequest(call: ProviderCall, modelUrl: string, headers: Record<string, string>): UpstreamRequest {
+export function geminiChatRequest(call: ProviderCall, modelUrl: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const body = buildGeminiRequest(bodyOf(call) as ChatRequest, call.settings.name);
-  const method = call.stream ? "streamGenerateContent?alt=sse" : "generateContent";
-  return { method: "POST", url: `${modelUrl}:${method}`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+  const url = call.stream ? upstreamUrl`${modelUrl}:streamGenerateContent?alt=sse` : upstreamUrl`${modelUrl}:generateContent`;
+  return { method: "POST", url, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/** POST `<modelUrl>:embedContent` for one text, `:batchEmbedContents` for several. */
+function geminiEmbeddingsRequest(call: ProviderCall, modelUrl: UpstreamUrl, model: string, headers: Record<string, string>): BuiltUpstreamRequest {
+  const { method, body } = geminiEmbeddingRequest(bodyOf(call), model, call.settings.name);
+  return { method: "POST", url: upstreamUrl`${modelUrl}:${trustedPath(method)}`, headers, body: JSON.stringify(body) };
 }
 
 /** Callers may write the model as Google does (`models/gemini-2.5-flash`). */

@@ -4,7 +4,7 @@ import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { GeminiEmbedContentRequest } from "./gemini-types.js";
 
 /** The Gemini API method and body for an embedding request: `embedContent` for one text, `batchEmbedContents` for many. */
-export function geminiEmbeddingRequest(body: JsonObject, model: string, provider: string): { method: string; body: JsonObject } {
+export function geminiEmbeddingRequest(body: JsonObject, model: string, provider: string): { method: "embedContent" | "batchEmbedContents"; body: JsonObject } {
   const texts = embeddingTexts(body, provider);
   const options = embeddingOptions(body);
   if (typeof body["input"] === "string") return { method: "embedContent", body: { content: { parts: [{ text: texts[0]! }] }, ...options } };

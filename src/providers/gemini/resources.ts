@@ -1,5 +1,6 @@
 import { isFileOrBatchOperation } from "../../core/schema/resource-operation.js";
 import type { ResourceAdapter } from "../types.js";
+import { upstreamBase } from "../upstream-url.js";
 import { decodeGeminiBatch, geminiBatchRequest } from "./batches.js";
 import { decodeGeminiFile, geminiFileRequest } from "./files.js";
 
@@ -9,7 +10,7 @@ const GEMINI_ORIGIN = "https://generativelanguage.googleapis.com";
 export const geminiResources: ResourceAdapter = {
   supports: isFileOrBatchOperation,
   buildRequest(call) {
-    const origin = (call.settings.baseUrl ?? GEMINI_ORIGIN).replace(/\/+$/, "");
+    const origin = upstreamBase(call.settings.baseUrl ?? GEMINI_ORIGIN);
     const headers = { ...call.settings.extraHeaders, "x-goog-api-key": call.key.value };
     return call.op.startsWith("file_") ? geminiFileRequest(call, origin, headers) : geminiBatchRequest(call, origin, headers);
   },

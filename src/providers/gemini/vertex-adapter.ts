@@ -2,6 +2,7 @@ import type { KeySettings, VertexKeySettings } from "../../config/types.js";
 import { failure } from "../../core/schema/error.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
+import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";
 import { geminiStreamDecoder } from "./decode-gemini-stream.js";
 import { bodyOf, geminiChatRequest } from "./gemini-adapter.js";
@@ -28,10 +29,11 @@ export const vertexAdapter: ProviderAdapter = {
     const location = vertexLocationUrl(call);
     const deployment = deploymentOf(call);
     if (call.op === "chat" && isVertexAnthropicModel(deployment)) return vertexAnthropicRequest(call, location, deployment, headers);
-    const modelUrl = ENDPOINT_ID.test(deployment) ? `${location}/endpoints/${deployment}` : `${location}/publishers/google/models/${deployment}`;
+    const model = pathSegment(deployment, "model");
+    const modelUrl = ENDPOINT_ID.test(deployment) ? upstreamUrl`${location}/endpoints/${model}` : upstreamUrl`${location}/publishers/google/models/${model}`;
     if (call.op === "embedding") {
       const body = vertexEmbeddingRequest(bodyOf(call), call.settings.name);
-      return { method: "POST", url: `${modelUrl}:predict`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+      return { method: "POST", url: upstreamUrl`${modelUrl}:predict`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
     }
     return geminiChatRequest(call, modelUrl, headers);
   },
@@ -54,10 +56,10 @@ export const vertexAdapter: ProviderAdapter = {
  * `https://{region}-aiplatform.googleapis.com/v1/projects/{project}/locations/{region}` (`global` is
  * served from aiplatform.googleapis.com); `network_config.base_url` replaces the origin.
  */
-function vertexLocationUrl(call: ProviderCall): string {
+function vertexLocationUrl(call: ProviderCall): UpstreamUrl {
   const vertex = vertexKeyOf(call.key);
-  const origin = (call.settings.baseUrl ?? defaultOrigin(vertex.region)).replace(/\/+$/, "");
-  return `${origin}/v1/projects/${encodeURIComponent(vertex.projectId)}/locations/${encodeURIComponent(vertex.region)}`;
+  const origin = upstreamBase(call.settings.baseUrl ?? defaultOrigin(vertex.region));
+  return upstreamUrl`${origin}/v1/projects/${pathSegment(vertex.projectId, "project_id")}/locations/${pathSegment(vertex.region, "region")}`;
 }
 
 /** The key's deployment for the model: another model name, or a numeric tuned-model endpoint id. */

@@ -4,10 +4,11 @@ import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { Operation } from "../../core/schema/request-type.js";
 import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
-import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
+import type { BuiltUpstreamRequest, ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall } from "../types.js";
 import { VerbatimChunk } from "../../core/verbatim-json.js";
-import { formFields, multipartFilesRequest } from "../resource-request.js";
+import { formFields, multipartFilesRequest, pathId } from "../resource-request.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
+import { trustedPath, upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
 import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
 
@@ -37,8 +38,7 @@ export function createOpenAICompatibleAdapter(row: OpenAICompatibleRow): Provide
     name: row.name,
     supports: (op) => rowServes(row, op),
     buildRequest(call) {
-      const origin = originOf(call.settings, row);
-      return buildOpenAIRequest(call, `${origin}${row.pathPrefix}`, bearerHeaders(call), quirks);
+      return buildOpenAIRequest(call, upstreamUrl`${originOf(call.settings, row)}${trustedPath(row.pathPrefix)}`, bearerHeaders(call), quirks);
     },
     decodeResponse: (op, native, call) => decodeOpenAIResponse(op, native, call, quirks),
     verbatimResponse: (op, text, call) => isVerbatimOpenAIResponse(op, text, call, quirks),
@@ -67,48 +67,50 @@ function rowServes(row: OpenAICompatibleRow, op: Operation): boolean {
   }
 }
 
-function originOf(settings: ProviderSettings, row: OpenAICompatibleRow): string {
+function originOf(settings: ProviderSettings, row: OpenAICompatibleRow): UpstreamUrl {
   const base = settings.baseUrl ?? row.baseUrl;
   // Config validation guarantees a base URL for rows without a default; this guards custom wiring.
   if (!base) throw new Error(`provider ${row.name} has no base_url`);
-  return base.replace(/\/+$/, "");
+  return upstreamBase(base);
 }
 
 function bearerHeaders(call: ProviderCall): Record<string, string> {
   return call.key.value ? { authorization: `Bearer ${call.key.value}` } : {};
 }
 
-/** Builds an OpenAI-wire request under `apiRoot` (origin + version prefix). */
+/**
+ * Builds an OpenAI-wire request under `apiRoot` (origin + version prefix); `fixedQuery` goes on every
+ * URL (Azure's `api-version`), before the caller's own query where one is passed on.
+ */
 export function buildOpenAIRequest(
   call: ProviderCall,
-  apiRoot: string,
+  apiRoot: UpstreamUrl,
   authHeaders: Record<string, string>,
   quirks: OpenAIQuirks,
-  querySuffix = "",
-): UpstreamRequest {
+  fixedQuery: Record<string, string> = {},
+): BuiltUpstreamRequest {
   const headers: Record<string, string> = { ...call.settings.extraHeaders, ...authHeaders };
-  if (call.op === "list_models") return { method: "GET", url: `${apiRoot}/models${querySuffix}`, headers };
+  if (call.op === "list_models") return { method: "GET", url: withQuery(upstreamUrl`${apiRoot}/models`, fixedQuery), headers };
   if (call.op === "rerank") throw failure({ status: 400, message: `provider '${call.settings.name}' does not support rerank` });
   // Files, batches and containers are built by the provider's resource adapter (see resource-adapters.ts).
   if (isResourceOperation(call.op)) throw failure({ status: 400, message: `provider '${call.settings.name}' does not support ${call.op}` });
-  const path = OPERATION_PATHS[call.op];
-  const id = call.resourceId ? `/${encodeURIComponent(call.resourceId)}` : "";
+  const path = upstreamUrl`${apiRoot}${trustedPath(OPERATION_PATHS[call.op])}`;
   switch (call.op) {
     case "responses_retrieve":
-      return { method: "GET", url: `${apiRoot}${path}${id}${withQuery(call.query, querySuffix)}`, headers };
+      return { method: "GET", url: withQuery(withQuery(upstreamUrl`${path}/${pathId(call)}`, fixedQuery), call.query), headers };
     case "responses_delete":
-      return { method: "DELETE", url: `${apiRoot}${path}${id}${querySuffix}`, headers };
+      return { method: "DELETE", url: withQuery(upstreamUrl`${path}/${pathId(call)}`, fixedQuery), headers };
     case "responses_cancel":
-      return { method: "POST", url: `${apiRoot}${path}${id}/cancel${querySuffix}`, headers };
+      return { method: "POST", url: withQuery(upstreamUrl`${path}/${pathId(call)}/cancel`, fixedQuery), headers };
     case "responses_input_items":
-      return { method: "GET", url: `${apiRoot}${path}${id}/input_items${withQuery(call.query, querySuffix)}`, headers };
+      return { method: "GET", url: withQuery(withQuery(upstreamUrl`${path}/${pathId(call)}/input_items`, fixedQuery), call.query), headers };
     case "transcription":
     case "image_edit":
-      return multipartModelRequest(call, `${apiRoot}${path}${querySuffix}`, headers);
+      return multipartModelRequest(call, withQuery(path, fixedQuery), headers);
     default: {
       headers["content-type"] = "application/json";
       const body = nativeBody(call, quirks);
-      const request: UpstreamRequest = { method: "POST", url: `${apiRoot}${path}${querySuffix}`, headers, body: JSON.stringify(body) };
+      const request: BuiltUpstreamRequest = { method: "POST", url: withQuery(path, fixedQuery), headers, body: JSON.stringify(body) };
       // Speech answers with the audio itself, passed on to the caller as it arrives.
       if (call.op === "speech") request.expect = "bytes";
       return request;
@@ -125,19 +127,13 @@ const TEXT_TRANSCRIPTS: ReadonlySet<string> = new Set(["text", "srt", "vtt"]);
  * where the route spooled them. JSON answers are decoded; plain-text transcripts and event streams
  * (`stream=true`) are passed on as they come, with the provider's content type.
  */
-function multipartModelRequest(call: ProviderCall, url: string, headers: Record<string, string>): UpstreamRequest {
+function multipartModelRequest(call: ProviderCall, url: UpstreamUrl, headers: Record<string, string>): BuiltUpstreamRequest {
   const fields: Array<[string, string]> = [["model", call.model], ...formFields(call).filter(([name]) => name !== "model")];
   const request = multipartFilesRequest(url, headers, fields, call.uploads ?? []);
   const format = call.body?.["response_format"];
   const textTranscript = call.op === "transcription" && typeof format === "string" && TEXT_TRANSCRIPTS.has(format);
   if (textTranscript || call.body?.["stream"] === "true") request.expect = "bytes";
   return request;
-}
-
-function withQuery(query: URLSearchParams | undefined, suffix: string): string {
-  const q = query?.toString();
-  if (!q) return suffix;
-  return suffix ? `${suffix}&${q}` : `?${q}`;
 }
 
 function nativeBody(call: ProviderCall, quirks: OpenAIQuirks): JsonObject {

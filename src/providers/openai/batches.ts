@@ -2,8 +2,9 @@ import { failure } from "../../core/schema/error.js";
 import { isRecord, type JsonObject } from "../../core/schema/json.js";
 import type { BatchRequestCounts, BatchRequestItem } from "../../core/schema/resources.js";
 import { multipartText } from "../multipart-body.js";
-import { jsonRequest, pathId, withQuery } from "../resource-request.js";
-import type { ProviderCall, UpstreamRequest } from "../types.js";
+import { jsonRequest, pathId } from "../resource-request.js";
+import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
+import { answeredSegment, upstreamUrl, withQuery, type PathSegment, type UpstreamUrl } from "../upstream-url.js";
 import type { OpenAIResourceApi } from "./resource-api.js";
 
 const DEFAULT_ENDPOINT = "/v1/chat/completions";
@@ -13,28 +14,28 @@ const DEFAULT_COMPLETION_WINDOW = "24h";
  * OpenAI's Batch API. A batch is created from an uploaded JSONL file (`input_file_id`); inline
  * `requests` are first uploaded as that file. Results are the batch's output file, read as JSONL.
  */
-export function openAIBatchRequest(call: ProviderCall, api: OpenAIResourceApi): UpstreamRequest {
-  const batches = `${api.root}/batches`;
+export function openAIBatchRequest(call: ProviderCall, api: OpenAIResourceApi): BuiltUpstreamRequest {
+  const batches = upstreamUrl`${api.root}/batches`;
   switch (call.op) {
     case "batch_create":
       return createBatch(call, api, batches);
     case "batch_list":
       return { method: "GET", url: withQuery(batches, call.query), headers: api.headers };
     case "batch_retrieve":
-      return { method: "GET", url: `${batches}/${pathId(call)}`, headers: api.headers };
+      return { method: "GET", url: upstreamUrl`${batches}/${pathId(call)}`, headers: api.headers };
     case "batch_cancel":
-      return { method: "POST", url: `${batches}/${pathId(call)}/cancel`, headers: api.headers };
+      return { method: "POST", url: upstreamUrl`${batches}/${pathId(call)}/cancel`, headers: api.headers };
     default:
       return {
         method: "GET",
-        url: `${batches}/${pathId(call)}`,
+        url: upstreamUrl`${batches}/${pathId(call)}`,
         headers: api.headers,
-        next: ({ body }) => ({ method: "GET", url: `${api.root}/files/${encodeURIComponent(outputFileOf(body))}/content`, headers: api.headers, expect: "jsonl" }),
+        next: ({ body }) => ({ method: "GET", url: upstreamUrl`${api.root}/files/${outputFileOf(body)}/content`, headers: api.headers, expect: "jsonl" }),
       };
   }
 }
 
-function createBatch(call: ProviderCall, api: OpenAIResourceApi, batches: string): UpstreamRequest {
+function createBatch(call: ProviderCall, api: OpenAIResourceApi, batches: UpstreamUrl): BuiltUpstreamRequest {
   const { requests, ...fields } = call.body ?? {};
   if (typeof fields["input_file_id"] === "string") return jsonRequest("POST", batches, api.headers, fields);
   if (!Array.isArray(requests) || requests.length === 0) {
@@ -45,7 +46,7 @@ function createBatch(call: ProviderCall, api: OpenAIResourceApi, batches: string
   const form = multipartText([["purpose", "batch"]], { field: "file", filename: "batch-input.jsonl", contentType: "application/jsonl" }, jsonl);
   return {
     method: "POST",
-    url: `${api.root}/files`,
+    url: upstreamUrl`${api.root}/files`,
     headers: { ...api.headers, "content-type": form.contentType },
     body: form.body,
     next: ({ body }) =>
@@ -65,9 +66,10 @@ function batchLine(item: BatchRequestItem, endpoint: string, model: string): Jso
   return { custom_id: item.custom_id, method: item.method ?? "POST", url: item.url ?? endpoint, body };
 }
 
-function outputFileOf(batch: unknown): string {
+/** The batch's output file, as the provider named it: checked like any id before it goes in a path. */
+function outputFileOf(batch: unknown): PathSegment {
   const id = isRecord(batch) ? batch["output_file_id"] : undefined;
-  if (typeof id === "string" && id) return id;
+  if (typeof id === "string" && id) return answeredSegment(id, "output_file_id");
   const status = isRecord(batch) ? String(batch["status"]) : "unknown";
   throw failure({ status: 400, message: `batch has no results yet (status ${status}); results are available once it is completed` });
 }

@@ -1,6 +1,7 @@
 import { isRecord } from "../../core/schema/json.js";
 import { isResourceOperation } from "../../core/schema/resource-operation.js";
 import type { ProviderCall, ResourceAdapter } from "../types.js";
+import { upstreamBase, upstreamUrl } from "../upstream-url.js";
 import { decodeOpenAIBatch, openAIBatchRequest } from "./batches.js";
 import { openAIContainerRequest } from "./containers.js";
 import { openAIFileRequest } from "./files.js";
@@ -27,6 +28,6 @@ const OPENAI_BASE_URL = "https://api.openai.com";
 
 /** OpenAI itself: `{base_url}/v1`, bearer key. */
 export const openAIResources: ResourceAdapter = openAIWireResources((call) => ({
-  root: `${(call.settings.baseUrl ?? OPENAI_BASE_URL).replace(/\/+$/, "")}/v1`,
+  root: upstreamUrl`${upstreamBase(call.settings.baseUrl ?? OPENAI_BASE_URL)}/v1`,
   headers: { ...call.settings.extraHeaders, authorization: `Bearer ${call.key.value}` },
 }));
