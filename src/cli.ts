@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { DEFAULTS, LOG_LEVELS, type LogLevel, type LogStyle } from "./config/defaults.js";
 import { ConfigError, startGateway } from "./index.js";
+import { createLogger } from "./logger.js";
 
 const USAGE = `usage: iris [--app-dir DIR] [--port N] [--host ADDR] [--log-level LEVEL] [--log-style json|pretty]`;
 
@@ -62,12 +63,16 @@ function main(): void {
   const logStyle = String(values["log-style"] ?? env["LOG_STYLE"] ?? DEFAULTS.logStyle);
   if (logStyle !== "json" && logStyle !== "pretty") fail(`--log-style must be json or pretty, got '${logStyle}'`);
   mkdirSync(appDir, { recursive: true });
+  const logger = createLogger(logLevel as LogLevel, logStyle);
+  // A promise rejected with nobody listening is a bug to log, never a reason to stop serving everyone else.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
   startGateway({
     appDir,
     port,
     host: String(values["host"] ?? env["APP_HOST"] ?? DEFAULTS.host),
     logLevel: logLevel as LogLevel,
-    logStyle: logStyle as LogStyle,
+    logStyle,
+    logger,
   }).then(
     (gateway) => {
       // The first signal drains (requests in flight finish, up to SHUTDOWN_DRAIN_MS); a second one stops at once.
