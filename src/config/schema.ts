@@ -47,8 +47,13 @@ export const keySchema = z
     id: z.string().optional(),
     name: z.string().min(1).optional(),
     value: z.string().optional(),
+    /** Allow-list: `["*"]` every model, names exactly those, `[]` none (or every one under `version: 1`). */
     models: z.array(z.string()).optional(),
+    /** Deny-list that wins over `models`; `["*"]` blocks every model. */
+    blacklisted_models: z.array(z.string()).optional(),
     weight: z.number().positive("must be greater than 0").optional(),
+    /** `false` takes the key out of the pool. */
+    enabled: z.boolean().optional(),
     azure_key_config: azureKeyConfigSchema.optional(),
     vertex_key_config: vertexKeyConfigSchema.optional(),
     bedrock_key_config: bedrockKeyConfigSchema.optional(),
@@ -107,6 +112,8 @@ export const clientSchema = z
 
 export const configFileSchema = z
   .object({
+    /** How empty allow-lists read: 1 = Bifrost v1.4 (everything), 2 or absent = v1.5+ (nothing). */
+    version: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
     client: clientSchema.optional(),
     providers: z.record(z.string(), providerSchema).optional(),
   })
