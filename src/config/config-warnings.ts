@@ -6,9 +6,18 @@ export interface ConfigWarning {
   details: Record<string, unknown>;
 }
 
-/** What start-up says once about a config that loaded: the keys that can serve no model (named by key name, never by value), in one line. */
+/**
+ * What start-up says once about a config that loaded: the fields Iris does not act on yet, and the
+ * keys that can serve no model (named by key name, never by value). One line each, or none.
+ */
 export function configWarnings(config: GatewayConfig): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
+  if (config.notImplemented.length > 0) {
+    warnings.push({
+      message: `config fields accepted but not implemented yet: ${config.notImplemented.join(", ")}`,
+      details: { notImplemented: config.notImplemented },
+    });
+  }
   const idle = keysServingNoModel(config);
   if (idle.size > 0) {
     const named = [...idle].map(([provider, keys]) => `${provider}: ${keys.join(", ")}`).join("; ");

@@ -78,4 +78,6 @@ export interface GatewayConfig {
   logStyle: LogStyle;
   client: ClientSettings;
   providers: Map<string, ProviderSettings>;
+  /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
+  notImplemented: readonly string[];
 }
