@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { configWarnings } from "./config/config-warnings.js";
 import { DEFAULTS } from "./config/defaults.js";
 import { loadConfig, buildConfig, type StartOptions } from "./config/load.js";
 import type { GatewayConfig } from "./config/types.js";
@@ -36,6 +37,7 @@ export interface GatewayOptions extends StartOptions {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const config = options.configObject === undefined ? loadConfig(options) : buildConfig(options, options.configObject);
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
+  for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db) });
   const jobStore = new SqliteJobStore(db);

@@ -3,7 +3,10 @@ import path from "node:path";
 import type { z } from "zod";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "../providers/openai/compatible-providers.js";
 import { BUILT_IN_PROVIDERS } from "../providers/registry.js";
+import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./allow-list.js";
+import { BIFROST_PROVIDER_NAMES } from "./bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./defaults.js";
+import { notImplementedFields } from "./not-implemented-fields.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./schema.js";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "./types.js";
 
@@ -60,9 +63,12 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
   const parsed = configFileSchema.safeParse(resolved);
   if (!parsed.success) throw zodProblem(parsed.error);
   const file: ConfigFile = parsed.data;
+  const emptyList = emptyListMeaning(file.version);
   const providers = new Map<string, ProviderSettings>();
+  const unserved = new Set<string>();
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
-    providers.set(name, providerSettings(name, provider));
+    if (isUnservedBifrostProvider(name, provider)) unserved.add(name);
+    else providers.set(name, providerSettings(name, provider, emptyList));
   }
   return {
     ...options,
@@ -81,8 +87,17 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
       maxConnections: file.client?.max_connections ?? DEFAULTS.maxConnections,
     },
     providers,
+    notImplemented: notImplementedFields(file, unserved),
   };
 }
+
+/** A provider Bifrost has that Iris does not serve yet: left out (and listed at start-up) rather than failing the start. */
+function isUnservedBifrostProvider(name: string, provider: ProviderConfigFile): boolean {
+  return !BUILT_IN_PROVIDERS.includes(name) && !provider.custom_provider_config && BIFROST_PROVIDER_NAMES.has(name);
+}
+
+/** Keys from environment variables serve every model, as a bare API key does. */
+const EVERY_MODEL = [WILDCARD];
 
 function configFromEnv(options: StartOptions, env: Env): GatewayConfig {
   const providers: Record<string, ProviderConfigFile> = {};
@@ -92,20 +107,20 @@ function configFromEnv(options: StartOptions, env: Env): GatewayConfig {
     if (!key && !baseUrl) continue;
     if (!row.baseUrl && !baseUrl) continue;
     providers[row.name] = {
-      keys: [{ name: `${row.name}-env`, value: key ?? "", models: [], weight: 1 }],
+      keys: [{ name: `${row.name}-env`, value: key ?? "", models: EVERY_MODEL, weight: 1 }],
       ...(baseUrl ? { network_config: { base_url: baseUrl } } : {}),
     };
   }
   for (const [name, envKey] of NATIVE_ENV_KEYS) {
     const key = env[envKey];
-    if (key) providers[name] = { keys: [{ name: `${name}-env`, value: key, models: [], weight: 1 }] };
+    if (key) providers[name] = { keys: [{ name: `${name}-env`, value: key, models: EVERY_MODEL, weight: 1 }] };
   }
   if (env["AWS_ACCESS_KEY_ID"] && env["AWS_SECRET_ACCESS_KEY"]) {
     providers["bedrock"] = {
       keys: [
         {
           name: "bedrock-env",
-          models: [],
+          models: EVERY_MODEL,
           weight: 1,
           bedrock_key_config: {
             access_key: env["AWS_ACCESS_KEY_ID"],
@@ -121,13 +136,13 @@ function configFromEnv(options: StartOptions, env: Env): GatewayConfig {
   const azureEndpoint = env["AZURE_ENDPOINT"];
   if (azureKey && azureEndpoint) {
     providers["azure"] = {
-      keys: [{ name: "azure-env", value: azureKey, models: [], weight: 1, azure_key_config: { endpoint: azureEndpoint } }],
+      keys: [{ name: "azure-env", value: azureKey, models: EVERY_MODEL, weight: 1, azure_key_config: { endpoint: azureEndpoint } }],
     };
   }
   return buildConfig(options, { providers }, env);
 }
 
-function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings {
+function providerSettings(name: string, p: ProviderConfigFile, emptyList: EmptyListMeans): ProviderSettings {
   const field = `providers.${name}`;
   const custom = p.custom_provider_config;
   if (!BUILT_IN_PROVIDERS.includes(name) && !custom) {
@@ -140,7 +155,9 @@ function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings
   const row = openAICompatibleRow(name);
   const needsBaseUrl = custom !== undefined || (row !== undefined && row.baseUrl === undefined);
   if (needsBaseUrl && !net.base_url) throw new ConfigError(`${field}.network_config.base_url`, "is required for this provider");
-  const keys = (p.keys ?? []).map((k, i) => keySettings(name, k, i, custom?.is_key_less ?? row?.keyOptional ?? false));
+  const keyOptional = custom?.is_key_less ?? row?.keyOptional ?? false;
+  const configured = p.keys ?? [];
+  const keys = configured.map((k, i) => keySettings(name, k, i, keyOptional, emptyList));
   if (name === "azure") {
     keys.forEach((k, i) => {
       if (!k.azure?.endpoint && !net.base_url) throw new ConfigError(`${field}.keys[${i}].azure_key_config.endpoint`, "is required for azure keys");
@@ -151,11 +168,13 @@ function providerSettings(name: string, p: ProviderConfigFile): ProviderSettings
     if (names.has(k.name)) throw new ConfigError(`${field}.keys[${i}].name`, `duplicate key name '${k.name}'`);
     names.add(k.name);
   });
+  // A disabled key is checked like the others, then left out of the pool.
+  const enabledKeys = keys.filter((_, i) => configured[i]?.enabled !== false);
   const timeoutSeconds = net.default_request_timeout_in_seconds ?? DEFAULTS.requestTimeoutSeconds;
   return {
     name,
     family: custom ? custom.base_provider_type : name,
-    keys,
+    keys: enabledKeys,
     baseUrl: net.base_url,
     extraHeaders: net.extra_headers ?? {},
     timeoutMs: timeoutSeconds * 1000,
@@ -188,7 +207,7 @@ function customRequestSettings(custom: ProviderConfigFile["custom_provider_confi
   return settings;
 }
 
-function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptional: boolean): KeySettings {
+function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptional: boolean, emptyList: EmptyListMeans): KeySettings {
   const field = `providers.${provider}.keys[${index}]`;
   const hasCloudCredentials = k.vertex_key_config !== undefined || k.bedrock_key_config !== undefined;
   if (!keyOptional && !hasCloudCredentials && !k.value) throw new ConfigError(`${field}.value`, "is required");
@@ -197,7 +216,9 @@ function keySettings(provider: string, k: KeyConfigFile, index: number, keyOptio
     ...cloudKeySettings(k, field),
     name: k.name ?? k.id ?? `${provider}-${index}`,
     value: k.value ?? "",
-    models: k.models ?? [],
+    models: allowList(k.models, emptyList, `${field}.models`),
+    // An empty deny-list blocks nothing, whatever the config's version.
+    blacklistedModels: allowList(k.blacklisted_models, "nothing", `${field}.blacklisted_models`),
     weight: k.weight ?? DEFAULTS.keyWeight,
     ...(azure
       ? {
@@ -245,6 +266,12 @@ function cloudKeySettings(k: KeyConfigFile, field: string): Pick<KeySettings, "v
     };
   }
   return out;
+}
+
+function allowList(raw: readonly string[] | undefined, emptyList: EmptyListMeans, field: string): AllowList {
+  const list = parseAllowList(raw, emptyList);
+  if ("problem" in list) throw new ConfigError(field, list.problem);
+  return list;
 }
 
 /** Durations are milliseconds as numbers, or strings like "500ms", "2s", "1m". */

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { acceptedSectionsShape } from "./accepted-sections-schema.js";
 
 /**
- * Bifrost's config.json, as far as Iris reads it. Unknown keys are allowed (passthrough) so a
- * Bifrost config with sections Iris does not implement yet still loads.
+ * Bifrost's config.json (transports/config.schema.json in maximhq/bifrost). Every field Bifrost
+ * defines is typed, so a wrong type is a one-line error naming it; unknown keys are allowed
+ * (passthrough), as Bifrost's own loader allows them, so a config from a newer Bifrost still loads.
  */
 
 const durationMs = z.union([
@@ -47,8 +49,16 @@ export const keySchema = z
     id: z.string().optional(),
     name: z.string().min(1).optional(),
     value: z.string().optional(),
+    /** Allow-list: `["*"]` every model, names exactly those, `[]` none (or every one under `version: 1`). */
     models: z.array(z.string()).optional(),
+    /** Deny-list that wins over `models`; `["*"]` blocks every model. */
+    blacklisted_models: z.array(z.string()).optional(),
     weight: z.number().positive("must be greater than 0").optional(),
+    /** `false` takes the key out of the pool. */
+    enabled: z.boolean().optional(),
+    description: z.string().optional(),
+    use_for_batch_api: z.boolean().optional(),
+    aliases: z.record(z.string(), z.union([z.string(), z.object({}).passthrough()])).optional(),
     azure_key_config: azureKeyConfigSchema.optional(),
     vertex_key_config: vertexKeyConfigSchema.optional(),
     bedrock_key_config: bedrockKeyConfigSchema.optional(),
@@ -64,6 +74,13 @@ export const networkConfigSchema = z
     max_retries: z.number().int().nonnegative().optional(),
     retry_backoff_initial: durationMs.optional(),
     retry_backoff_max: durationMs.optional(),
+    enforce_http2: z.boolean().optional(),
+    insecure_skip_verify: z.boolean().optional(),
+    ca_cert_pem: z.string().optional(),
+    keep_alive_timeout_in_seconds: z.number().positive().optional(),
+    max_conns_per_host: z.number().int().positive().optional(),
+    beta_header_overrides: z.record(z.string(), z.boolean()).optional(),
+    allow_private_network: z.boolean().optional(),
   })
   .passthrough();
 
@@ -93,6 +110,9 @@ export const providerSchema = z
     send_back_raw_request: z.boolean().optional(),
     send_back_raw_response: z.boolean().optional(),
     custom_provider_config: customProviderSchema.optional(),
+    proxy_config: z.object({ type: z.string().optional(), url: z.string().optional() }).passthrough().optional(),
+    store_raw_request_response: z.boolean().optional(),
+    openai_config: z.object({}).passthrough().optional(),
   })
   .passthrough();
 
@@ -102,6 +122,7 @@ export const clientSchema = z
     max_request_body_size_mb: z.number().positive().optional(),
     async_job_result_ttl: z.number().int("must be a whole number of seconds").nonnegative().optional(),
     async_job_concurrency: z.number().int().positive().optional(),
+    // Read by Iris (gateway-headers.ts, server.ts).
     header_filter_config: z
       .object({
         allowlist: z.array(z.string()).optional().nullable(),
@@ -114,13 +135,50 @@ export const clientSchema = z
     request_header_timeout_in_seconds: z.number().positive().optional(),
     request_body_idle_timeout_in_seconds: z.number().positive().optional(),
     max_connections: z.number().int().positive().optional(),
+    // Bifrost's other client fields: accepted, listed at start-up until Iris acts on them.
+    initial_pool_size: z.number().int().positive().optional(),
+    prometheus_labels: z.array(z.string()).optional(),
+    allowed_origins: z.array(z.string()).optional(),
+    enable_logging: z.boolean().optional(),
+    disable_content_logging: z.boolean().optional(),
+    allow_per_request_content_storage_override: z.boolean().optional(),
+    allow_per_request_raw_override: z.boolean().optional(),
+    disable_db_pings_in_health: z.boolean().optional(),
+    dump_errors_in_console_logs: z.boolean().optional(),
+    webhook_config: z.object({}).passthrough().optional(),
+    log_retention_days: z.number().int().positive().optional(),
+    enforce_governance_header: z.boolean().optional(),
+    enforce_auth_on_inference: z.boolean().optional(),
+    dual_credential_conflict_behavior: z.string().optional(),
+    enforce_scim_auth: z.boolean().optional(),
+    compat: z.object({}).passthrough().optional(),
+    required_headers: z.array(z.string()).optional(),
+    logging_headers: z.array(z.string()).optional(),
+    whitelisted_routes: z.array(z.string()).optional(),
+    hide_deleted_virtual_keys_in_filters: z.boolean().optional(),
+    allowed_headers: z.array(z.string()).optional(),
+    allow_direct_keys: z.boolean().optional(),
+    mcp_agent_depth: z.number().int().positive().optional(),
+    mcp_tool_execution_timeout: z.number().int().positive().optional(),
+    mcp_code_mode_binding_level: z.string().optional(),
+    mcp_tool_sync_interval: z.number().int().nonnegative().optional(),
+    mcp_disable_auto_tool_inject: z.boolean().optional(),
+    mcp_enable_temp_token_auth: z.boolean().optional(),
+    routing_chain_max_depth: z.number().int().positive().optional(),
+    mcp_external_client_url: z.union([z.string(), z.object({}).passthrough()]).optional(),
+    mcp_server_auth_mode: z.string().optional(),
+    oauth2_server_config: z.object({}).passthrough().optional(),
   })
   .passthrough();
 
 export const configFileSchema = z
   .object({
+    $schema: z.string().optional(),
+    /** How empty allow-lists read: 1 = Bifrost v1.4 (everything), 2 or absent = v1.5+ (nothing). */
+    version: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
     client: clientSchema.optional(),
     providers: z.record(z.string(), providerSchema).optional(),
+    ...acceptedSectionsShape,
   })
   .passthrough();
 

@@ -1,11 +1,14 @@
+import type { AllowList } from "./allow-list.js";
 import type { LogLevel, LogStyle } from "./defaults.js";
 
 /** A key of a provider's pool, after env.VAR resolution and defaults. */
 export interface KeySettings {
   name: string;
   value: string;
-  /** Models this key may serve; empty means every model. */
-  models: string[];
+  /** Models this key may serve (`models`, read by the rule in allow-list.ts). */
+  models: AllowList;
+  /** Models this key never serves (`blacklisted_models`); wins over `models`. */
+  blacklistedModels: AllowList;
   weight: number;
   azure?: AzureKeySettings;
   vertex?: VertexKeySettings;
@@ -85,4 +88,6 @@ export interface GatewayConfig {
   logStyle: LogStyle;
   client: ClientSettings;
   providers: Map<string, ProviderSettings>;
+  /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
+  notImplemented: readonly string[];
 }

@@ -7,7 +7,7 @@ import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
 import { affineKey, changesResources, noteResource, resourceAddressed, type ResourceKeyStore } from "./routing/resource-keys.js";
-import { keysForModel, selectKey } from "./routing/key-pool.js";
+import { keyServes, keysForModel, selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
 import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
 import {
@@ -435,7 +435,12 @@ export class Engine {
       if (result?.kind !== "json") continue;
       const models = result.body["data"];
       if (!Array.isArray(models)) continue;
-      for (const m of models) if (isRecord(m) && typeof m["id"] === "string") data.push({ ...m, id: `${name}/${m["id"]}` });
+      // Only the models some key of the provider may serve (its `models`, less its `blacklisted_models`).
+      const keys = this.providers.get(name)?.settings.keys ?? [];
+      for (const m of models) {
+        const id = isRecord(m) ? m["id"] : undefined;
+        if (isRecord(m) && typeof id === "string" && keys.some((k) => keyServes(k, id))) data.push({ ...m, id: `${name}/${id}` });
+      }
     }
     return {
       object: "list",

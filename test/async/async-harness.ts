@@ -63,7 +63,7 @@ export function useAsyncTestbed(): AsyncTestbed {
 export function gatewayConfig(mockUrl: string, client: JsonObject = {}): JsonObject {
   return {
     client,
-    providers: { openai: { keys: [{ name: 'default', value: 'sk-upstream', models: [], weight: 1 }], network_config: { base_url: mockUrl } } },
+    providers: { openai: { keys: [{ name: 'default', value: 'sk-upstream', models: ['*'], weight: 1 }], network_config: { base_url: mockUrl } } },
   };
 }
 

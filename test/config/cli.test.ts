@@ -85,7 +85,7 @@ function expectOneLineFailure(run: CliRun, ...mentions: string[]): string {
 
 describe('iris CLI', () => {
   it('an invalid config.json exits non-zero with one stderr line naming the field, no stack trace', async () => {
-    const dir = appDir({ providers: { openai: { keys: [{ name: 'k', value: 'sk-x', weight: -1 }] } } });
+    const dir = appDir({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'sk-x', weight: -1 }] } } });
     const run = await runCli(['--app-dir', dir, '--port', '0']);
     const line = expectOneLineFailure(run, 'providers.openai.keys[0].weight');
     expect(line).toBe('config error: providers.openai.keys[0].weight: must be greater than 0');
@@ -93,12 +93,12 @@ describe('iris CLI', () => {
   });
 
   it('an unknown provider in config.json exits with one line naming providers.<name>', async () => {
-    const run = await runCli(['-app-dir', appDir({ providers: { openia: { keys: [{ name: 'k', value: 'v' }] } } }), '-port', '0']);
+    const run = await runCli(['-app-dir', appDir({ providers: { openia: { keys: [{ name: 'k', models: ['*'], value: 'v' }] } } }), '-port', '0']);
     expectOneLineFailure(run, 'providers.openia', 'unknown provider');
   });
 
   it('a missing env.VAR exits with one line naming the field and the variable', async () => {
-    const run = await runCli(['--app-dir', appDir({ providers: { openai: { keys: [{ name: 'k', value: 'env.IRIS_TEST_UNSET' }] } } }), '--port', '0']);
+    const run = await runCli(['--app-dir', appDir({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'env.IRIS_TEST_UNSET' }] } } }), '--port', '0']);
     expectOneLineFailure(run, 'providers.openai.keys[0].value', 'IRIS_TEST_UNSET');
   });
 
@@ -112,7 +112,7 @@ describe('iris CLI', () => {
   });
 
   it('a valid config with Bifrost-style single-dash flags starts and answers GET /health', async () => {
-    const dir = appDir({ providers: { openai: { keys: [{ name: 'k', value: 'sk-test' }] } } });
+    const dir = appDir({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'sk-test' }] } } });
     const child = startCli(['-app-dir', dir, '-port', '0', '-host', '127.0.0.1', '-log-level', 'info']);
     const url = await listeningUrl(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeAllowList } from '../../src/config/allow-list.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import { buildConfig, ConfigError, loadConfig } from '../../src/config/load.js';
+import { buildConfig, loadConfig } from '../../src/config/load.js';
 import type { StartOptions } from '../../src/config/load.js';
 import type { GatewayConfig, ProviderSettings } from '../../src/config/types.js';
+import { configErrorOf } from '../support/config-errors.js';
 import { replyJson } from '../support/mock-upstream.js';
 import { chatBody, chatCompletion, postChat, useTestbed } from '../gateway/gateway-harness.js';
 import type { JsonObject } from '../gateway/gateway-harness.js';
@@ -23,19 +25,8 @@ function provider(config: GatewayConfig, name: string): ProviderSettings {
   return settings;
 }
 
-/** The ConfigError a build throws (fails the test when it does not throw one). */
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError, but the config was accepted');
-}
-
 function openai(extra: JsonObject = {}): JsonObject {
-  return { providers: { openai: { keys: [{ name: 'k', value: 'sk-test' }], ...extra } } };
+  return { providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'sk-test' }], ...extra } } };
 }
 
 describe('buildConfig', () => {
@@ -52,17 +43,18 @@ describe('buildConfig', () => {
       { MY_OPENAI_KEY: 'sk-from-env', MY_MODEL: 'gpt-4o-mini', MY_BASE_URL: 'http://127.0.0.1:9999' },
     );
     const settings = provider(config, 'openai');
-    expect(settings.keys[0]).toMatchObject({ name: 'main', value: 'sk-from-env', models: ['gpt-4o-mini'] });
+    expect(settings.keys[0]).toMatchObject({ name: 'main', value: 'sk-from-env' });
+    expect(describeAllowList(settings.keys[0]!.models)).toBe('gpt-4o-mini');
     expect(settings.baseUrl).toBe('http://127.0.0.1:9999');
   });
 
   it('a missing env variable is a ConfigError naming the field and the variable', () => {
-    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'main', value: 'env.NOT_SET_ANYWHERE' }] } } }));
+    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'main', models: ['*'], value: 'env.NOT_SET_ANYWHERE' }] } } }));
     expect(err.message).toBe('config error: providers.openai.keys[0].value: environment variable NOT_SET_ANYWHERE is not set');
   });
 
   it('an unknown provider is a ConfigError naming providers.<name>', () => {
-    const err = configErrorOf(() => build({ providers: { notreal: { keys: [{ name: 'k', value: 'v' }] } } }));
+    const err = configErrorOf(() => build({ providers: { notreal: { keys: [{ name: 'k', models: ['*'], value: 'v' }] } } }));
     expect(err.message).toMatch(/^config error: providers\.notreal: unknown provider/);
     expect(err.message).toContain('custom_provider_config');
   });
@@ -73,7 +65,7 @@ describe('buildConfig', () => {
   });
 
   it('a negative weight is a ConfigError naming the key’s weight', () => {
-    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'k', value: 'v', weight: -1 }] } } }));
+    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'v', weight: -1 }] } } }));
     expect(err.message).toBe('config error: providers.openai.keys[0].weight: must be greater than 0');
   });
 
@@ -83,7 +75,7 @@ describe('buildConfig', () => {
   });
 
   it('duplicate key names are a ConfigError', () => {
-    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'k', value: 'a' }, { name: 'k', value: 'b' }] } } }));
+    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'a' }, { name: 'k', models: ['*'], value: 'b' }] } } }));
     expect(err.message).toMatch(/^config error: providers\.openai\.keys\[1\]\.name: duplicate key name 'k'/);
   });
 
@@ -170,7 +162,7 @@ describe('buildConfig', () => {
   });
 
   it('a custom provider needs custom_provider_config and a base_url', () => {
-    const custom = { keys: [{ name: 'k', value: 'v' }], custom_provider_config: { base_provider_type: 'openai' } };
+    const custom = { keys: [{ name: 'k', models: ['*'], value: 'v' }], custom_provider_config: { base_provider_type: 'openai' } };
     const err = configErrorOf(() => build({ providers: { 'my-llm': custom } }));
     expect(err.message).toBe('config error: providers.my-llm.network_config.base_url: is required for this provider');
     const config = build({ providers: { 'my-llm': { ...custom, network_config: { base_url: 'http://127.0.0.1:1' } } } });
@@ -180,7 +172,7 @@ describe('buildConfig', () => {
   it('custom_provider_config takes allowed_requests, request_path_overrides and is_key_less as Bifrost writes them', () => {
     const base = { network_config: { base_url: 'http://127.0.0.1:1' } };
     const bad = configErrorOf(() =>
-      build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k', value: 'v' }], custom_provider_config: { base_provider_type: 'openai', allowed_requests: { chat_completion: 'yes' } } } } }),
+      build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k', models: ['*'], value: 'v' }], custom_provider_config: { base_provider_type: 'openai', allowed_requests: { chat_completion: 'yes' } } } } }),
     );
     expect(bad.message).toBe('config error: providers.my-llm.custom_provider_config.allowed_requests.chat_completion: each allowed_requests entry must be true or false');
     const keyless = configErrorOf(() => build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k' }], custom_provider_config: { base_provider_type: 'openai' } } } }));
@@ -230,7 +222,7 @@ describe('custom providers serve requests', () => {
     const gateway = await testbed.gateway({
       providers: {
         'my-llm': {
-          keys: [{ name: 'house', value: 'house-secret' }],
+          keys: [{ name: 'house', models: ['*'], value: 'house-secret' }],
           custom_provider_config: { base_provider_type: 'openai' },
           network_config: { base_url: mock.url },
         },
@@ -271,7 +263,7 @@ describe('loadConfig', () => {
   });
 
   it('reads APP_DIR/config.json when present, resolving env.VAR from the given env', () => {
-    const dir = appDir(JSON.stringify({ providers: { mistral: { keys: [{ name: 'm', value: 'env.MISTRAL_KEY' }] } } }));
+    const dir = appDir(JSON.stringify({ providers: { mistral: { keys: [{ name: 'm', models: ['*'], value: 'env.MISTRAL_KEY' }] } } }));
     const config = loadConfig({ ...OPTIONS, appDir: dir }, { MISTRAL_KEY: 'mk-1', OPENAI_API_KEY: 'ignored-when-file-exists' });
     expect([...config.providers.keys()]).toEqual(['mistral']);
     expect(provider(config, 'mistral').keys[0]?.value).toBe('mk-1');

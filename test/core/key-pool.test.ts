@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { parseAllowList, type AllowList } from '../../src/config/allow-list.js';
 import type { KeySettings } from '../../src/config/types.js';
 import { keysForModel, selectKey } from '../../src/core/routing/key-pool.js';
 import { GatewayFailure } from '../../src/core/schema/error.js';
 
-function key(name: string, weight = 1, models: string[] = []): KeySettings {
-  return { name, value: `sk-${name}`, models, weight };
+function list(raw: string[]): AllowList {
+  const parsed = parseAllowList(raw, 'nothing');
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed;
+}
+
+function key(name: string, weight = 1, models: string[] = ['*'], blacklisted: string[] = []): KeySettings {
+  return { name, value: `sk-${name}`, models: list(models), blacklistedModels: list(blacklisted), weight };
+}
+
+function messageOf(result: KeySettings | GatewayFailure): string {
+  if (!(result instanceof GatewayFailure)) throw new Error(`expected a failure, got key ${result.name}`);
+  expect(result.status).toBe(400);
+  return result.body.error.message;
 }
 
 /** Evenly spread values in [0, 1): the weighted split shows exactly, with no randomness. */
@@ -54,18 +67,39 @@ describe('selectKey allow-lists', () => {
     expect(counts.get('any')).toBeGreaterThan(0);
   });
 
-  it('treats an empty models list as allowing every model', () => {
-    expect(keysForModel([key('open')], 'anything-at-all').map((k) => k.name)).toEqual(['open']);
+  it('lets ["*"] serve every model', () => {
+    expect(keysForModel([key('open', 1, ['*'])], 'anything-at-all').map((k) => k.name)).toEqual(['open']);
   });
 
-  it('fails with a 400 naming the model when no key allows it', () => {
-    const result = selectKey('openai', [key('a', 1, ['gpt-4o']), key('b', 1, ['gpt-4.1'])], 'o3-mini');
-    expect(result).toBeInstanceOf(GatewayFailure);
-    const failure = result as GatewayFailure;
-    expect(failure.status).toBe(400);
-    expect(failure.body.is_bifrost_error).toBe(true);
-    expect(failure.body.error.message).toContain("'o3-mini'");
-    expect(failure.body.error.message).toContain("'openai'");
+  it('lets a list of names serve exactly those models', () => {
+    const named = key('named', 1, ['gpt-4o-mini', 'gpt-4o']);
+    expect(keysForModel([named], 'gpt-4o')).toEqual([named]);
+    expect(keysForModel([named], 'gpt-4o-mini')).toEqual([named]);
+    expect(keysForModel([named], 'gpt-4o-2024-08-06')).toEqual([]);
+  });
+
+  it('lets an empty models list serve nothing', () => {
+    expect(keysForModel([key('idle', 1, [])], 'gpt-4o-mini')).toEqual([]);
+  });
+
+  it('never picks a key for a model its blacklisted_models name, even when its models admit it', () => {
+    const keys = [key('star-but-4o', 10, ['*'], ['gpt-4o']), key('named-but-4o', 10, ['gpt-4o'], ['gpt-4o']), key('fallback', 1)];
+    expect(keysForModel(keys, 'gpt-4o').map((k) => k.name)).toEqual(['fallback']);
+    expect(keysForModel(keys, 'gpt-4o-mini').map((k) => k.name)).toEqual(['star-but-4o', 'fallback']);
+    expect(keysForModel([key('blocks-all', 1, ['*'], ['*'])], 'gpt-4o-mini')).toEqual([]);
+  });
+
+  it('fails with a 400 naming the provider, the model and each key by name with what it allows', () => {
+    const sameLists = selectKey('openai', [key('main', 1, ['gpt-4o-mini']), key('backup', 1, ['gpt-4o-mini'])], 'gpt-4o');
+    expect(messageOf(sameLists)).toBe("keys main, backup of provider 'openai' do not allow model 'gpt-4o' (allowed: gpt-4o-mini)");
+    const mixed = selectKey('openai', [key('a', 1, ['gpt-4o']), key('b', 1, ['*'], ['o3-mini']), key('c', 1, [])], 'o3-mini');
+    expect(messageOf(mixed)).toBe("keys a, b, c of provider 'openai' do not allow model 'o3-mini' (allowed: a: gpt-4o; b: * except o3-mini; c: none)");
+    expect((mixed as GatewayFailure).body.is_bifrost_error).toBe(true);
+  });
+
+  it('never names a key by its value', () => {
+    const message = messageOf(selectKey('openai', [key('main', 1, ['gpt-4o'])], 'o3-mini'));
+    expect(message).not.toContain('sk-main');
   });
 
   it('fails with a 400 saying the provider has no keys when its pool is empty', () => {
@@ -91,11 +125,18 @@ describe('selectKey pinning (x-bf-api-key)', () => {
     expect((result as GatewayFailure).body.error.message).toContain("'nope'");
   });
 
-  it('fails with a 400 when the pinned key does not allow the model', () => {
-    const result = selectKey('openai', [key('a', 1, ['gpt-4o'])], 'gpt-4o-mini', { pinnedName: 'a' });
-    expect(result).toBeInstanceOf(GatewayFailure);
-    expect((result as GatewayFailure).status).toBe(400);
-    expect((result as GatewayFailure).body.error.message).toContain("'gpt-4o-mini'");
+  it('fails with a 400 when the pinned key does not allow the model, naming that key and its list', () => {
+    const keys = [key('a', 1, ['gpt-4o']), key('b')];
+    expect(messageOf(selectKey('openai', keys, 'gpt-4o-mini', { pinnedName: 'a' }))).toBe(
+      "key a of provider 'openai' does not allow model 'gpt-4o-mini' (allowed: gpt-4o)",
+    );
+  });
+
+  it('fails with a 400 when the pinned key blacklists the model', () => {
+    const keys = [key('a', 1, ['*'], ['gpt-4o-mini']), key('b')];
+    expect(messageOf(selectKey('openai', keys, 'gpt-4o-mini', { pinnedName: 'a' }))).toBe(
+      "key a of provider 'openai' does not allow model 'gpt-4o-mini' (allowed: * except gpt-4o-mini)",
+    );
   });
 });
 

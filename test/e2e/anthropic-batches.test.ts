@@ -19,7 +19,7 @@ let anthropic: AnthropicResourceState;
 
 beforeAll(async () => {
   upstream = await startMockUpstream();
-  gateway = await startTestGateway({ providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: [], weight: 1 }], network_config: { base_url: upstream.url } } } });
+  gateway = await startTestGateway({ providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: ['*'], weight: 1 }], network_config: { base_url: upstream.url } } } });
 });
 
 afterAll(async () => {

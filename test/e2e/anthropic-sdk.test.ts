@@ -67,9 +67,9 @@ beforeAll(async () => {
   deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
       providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY }], network_config: { base_url: deepseekMock.url } },
+        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
+        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: DEEPSEEK_KEY }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });

@@ -65,13 +65,13 @@ beforeAll(async () => {
   deepseekMock = await startMockUpstream();
   const bedrockKey = (k: typeof AWS_SESSION_KEY | typeof AWS_LONG_TERM_KEY) => {
     const { name, ...config } = k;
-    return { name, models: [], weight: 1, bedrock_key_config: config };
+    return { name, models: ['*'], weight: 1, bedrock_key_config: config };
   };
   gateway = await startTestGateway({
       providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
+        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
         bedrock: { keys: [bedrockKey(AWS_SESSION_KEY), bedrockKey(AWS_LONG_TERM_KEY)], network_config: { base_url: bedrockMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: [], weight: 1 }], network_config: { base_url: deepseekMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });

@@ -67,9 +67,9 @@ beforeAll(async () => {
   deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
       providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: [], weight: 1 }], network_config: { base_url: openaiMock.url } },
-        cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: [], weight: 1 }], network_config: { base_url: cohereMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: [], weight: 1 }], network_config: { base_url: deepseekMock.url } },
+        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
+        cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: ['*'], weight: 1 }], network_config: { base_url: cohereMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
       },
     });
   cohereClient = new CohereClientV2({ token: 'co-client-key-not-forwarded', environment: `${gateway.url}/cohere`, maxRetries: 0, timeoutInSeconds: 10 });

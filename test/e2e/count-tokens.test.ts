@@ -60,15 +60,16 @@ beforeAll(async () => {
   ]);
   gateway = await startTestGateway({
       providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url, max_retries: 0 } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        gemini: { keys: [{ name: 'gemini-e2e', value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
-        groq: { keys: [{ name: 'groq-e2e', value: GROQ_KEY }], network_config: { base_url: groqMock.url } },
+        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url, max_retries: 0 } },
+        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+        gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
+        groq: { keys: [{ name: 'groq-e2e', models: ['*'], value: GROQ_KEY }], network_config: { base_url: groqMock.url } },
         azure: {
           keys: [
             {
               name: 'azure-e2e',
               value: AZURE_KEY,
+              models: ['*'],
               azure_key_config: { endpoint: azureMock.url, deployments: { 'gpt-4o-mini': 'gpt-4o-mini-eastus', 'gpt-4': 'gpt-4-westus' }, api_version: '2024-10-21' },
             },
           ],

@@ -44,10 +44,10 @@ beforeAll(async () => {
   [openaiMock, anthropicMock, geminiMock, deepseekMock] = await Promise.all([startMockUpstream(), startMockUpstream(), startMockUpstream(), startMockUpstream()]);
   gateway = await startTestGateway({
       providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        gemini: { keys: [{ name: 'gemini-e2e', value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: 'sk-deepseek-e2e-key' }], network_config: { base_url: deepseekMock.url } },
+        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
+        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+        gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
+        deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: 'sk-deepseek-e2e-key' }], network_config: { base_url: deepseekMock.url } },
       },
     });
 });

@@ -100,7 +100,7 @@ async function closeAll(mocks: Iterable<MockUpstream>): Promise<void> {
 }
 
 function providerConfig(provider: E2EProvider, mockUrl: string): Record<string, unknown> {
-  const key = { name: `${provider}-e2e`, value: UPSTREAM_KEYS[provider], models: [], weight: 1 };
+  const key = { name: `${provider}-e2e`, value: UPSTREAM_KEYS[provider], models: ['*'], weight: 1 };
   if (provider === 'azure') {
     return {
       keys: [

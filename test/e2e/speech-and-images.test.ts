@@ -308,7 +308,7 @@ describe('a provider without speech or images (anthropic)', () => {
     anthropicMock = await startMockUpstream();
     gateway = await startTestGateway({
         providers: {
-          anthropic: { keys: [{ name: 'a', value: 'sk-ant-e2e', models: [], weight: 1 }], network_config: { base_url: anthropicMock.url } },
+          anthropic: { keys: [{ name: 'a', value: 'sk-ant-e2e', models: ['*'], weight: 1 }], network_config: { base_url: anthropicMock.url } },
         },
       });
   });

@@ -102,7 +102,7 @@ describe('custom providers', () => {
     const mock = await testbed.mock();
     mock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureJson(res, CHAT_FIXTURE));
     const gateway = await testbed.gateway({
-      providers: { 'my-llm': custom(mock.url, { is_key_less: true }, { keys: [{ name: 'local', models: [], weight: 1 }] }) },
+      providers: { 'my-llm': custom(mock.url, { is_key_less: true }, { keys: [{ name: 'local', models: ['*'], weight: 1 }] }) },
     });
     const reply = await postJson(gateway, '/v1/chat/completions', chatBody('my-llm/llama'));
     expect(reply.status, reply.text).toBe(200);

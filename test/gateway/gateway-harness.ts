@@ -3,6 +3,7 @@
  * point providers at mock upstreams, send requests, read SSE replies, and check the
  * BifrostError wire shape.
  */
+import type { Logger } from 'pino';
 import { afterEach, expect } from 'vitest';
 import { startTestGateway } from '../support/test-gateway.js';
 import type { RunningGateway } from '../../src/index.js';
@@ -17,8 +18,8 @@ export { startTestGateway };
 export interface Testbed {
   /** A new mock upstream, closed after the test. */
   mock(): Promise<MockUpstream>;
-  /** A new gateway from a config object, closed after the test (before the mocks). */
-  gateway(configObject: unknown): Promise<RunningGateway>;
+  /** A new gateway from a config object, closed after the test (before the mocks); `logger` to read what it logs. */
+  gateway(configObject: unknown, options?: { logger?: Logger }): Promise<RunningGateway>;
 }
 
 /** Registers an afterEach that closes every gateway and mock a test started, newest first. */
@@ -33,8 +34,8 @@ export function useTestbed(): Testbed {
       cleanups.push(() => mock.close());
       return mock;
     },
-    async gateway(configObject) {
-      const gateway = await startTestGateway(configObject);
+    async gateway(configObject, options) {
+      const gateway = await startTestGateway(configObject, options);
       cleanups.push(() => gateway.close());
       return gateway;
     },
@@ -58,7 +59,7 @@ export interface ProviderExtras {
 export function providerAt(baseUrl: string, extras: ProviderExtras = {}): JsonObject {
   const { keys, network_config, ...rest } = extras;
   return {
-    keys: keys ?? [{ name: 'default', value: 'sk-test', models: [], weight: 1 }],
+    keys: keys ?? [{ name: 'default', value: 'sk-test', models: ['*'], weight: 1 }],
     network_config: { base_url: baseUrl, ...network_config },
     ...rest,
   };

@@ -34,8 +34,8 @@ async function gatewayWithOpenAI(mock: MockUpstream, extras: ProviderExtras = {}
 }
 
 const TWO_KEYS: ProviderExtras['keys'] = [
-  { name: 'key-a', value: 'sk-a', weight: 1 },
-  { name: 'key-b', value: 'sk-b', weight: 1 },
+  { name: 'key-a', models: ['*'], value: 'sk-a', weight: 1 },
+  { name: 'key-b', models: ['*'], value: 'sk-b', weight: 1 },
 ];
 
 describe('key selection through the gateway', () => {
@@ -188,7 +188,7 @@ describe('fallbacks', () => {
     const gateway = await testbed.gateway({
       providers: {
         openai: providerAt(primary.url, { network_config: { max_retries: 0 } }),
-        groq: providerAt(groq.url, { keys: [{ name: 'groq-key', value: 'gsk-test' }] }),
+        groq: providerAt(groq.url, { keys: [{ name: 'groq-key', models: ['*'], value: 'gsk-test' }] }),
       },
     });
     return { primary, groq, gateway };

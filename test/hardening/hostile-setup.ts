@@ -28,30 +28,30 @@ export function hostileConfig(mockUrl: string, client: Record<string, unknown> =
   return {
     client: { max_request_body_size_mb: 4, ...client },
     providers: {
-      openai: { keys: [{ name: 'main', value: KEYS.openai, models: [] }], network_config: net },
-      groq: { keys: [{ name: 'main', value: KEYS.groq, models: [] }], network_config: net },
+      openai: { keys: [{ name: 'main', value: KEYS.openai, models: ['*'] }], network_config: net },
+      groq: { keys: [{ name: 'main', value: KEYS.groq, models: ['*'] }], network_config: net },
       azure: {
         keys: [
           {
             name: 'eastus',
             value: KEYS.azure,
-            models: [],
+            models: ['*'],
             azure_key_config: { endpoint: mockUrl, deployments: { 'gpt-4o': 'gpt-4o-prod' }, api_version: '2024-10-21' },
           },
         ],
         network_config: net,
       },
-      anthropic: { keys: [{ name: 'main', value: KEYS.anthropic, models: [] }], network_config: net },
-      gemini: { keys: [{ name: 'main', value: KEYS.gemini, models: [] }], network_config: net },
+      anthropic: { keys: [{ name: 'main', value: KEYS.anthropic, models: ['*'] }], network_config: net },
+      gemini: { keys: [{ name: 'main', value: KEYS.gemini, models: ['*'] }], network_config: net },
       vertex: {
-        keys: [{ name: 'main', value: KEYS.vertex, models: [], vertex_key_config: { project_id: 'proj', region: 'us-central1' } }],
+        keys: [{ name: 'main', value: KEYS.vertex, models: ['*'], vertex_key_config: { project_id: 'proj', region: 'us-central1' } }],
         network_config: net,
       },
       bedrock: {
-        keys: [{ name: 'aws', models: [], bedrock_key_config: { access_key: 'AKIDHARDENING', secret_key: 'secret', region: 'us-east-1' } }],
+        keys: [{ name: 'aws', models: ['*'], bedrock_key_config: { access_key: 'AKIDHARDENING', secret_key: 'secret', region: 'us-east-1' } }],
         network_config: net,
       },
-      cohere: { keys: [{ name: 'main', value: KEYS.cohere, models: [] }], network_config: net },
+      cohere: { keys: [{ name: 'main', value: KEYS.cohere, models: ['*'] }], network_config: net },
     },
   };
 }

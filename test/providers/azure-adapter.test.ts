@@ -14,6 +14,7 @@ const azure = configuredProvider('azure', {
     {
       name: 'azure-east',
       value: 'azure-secret',
+      models: ['*'],
       azure_key_config: {
         endpoint: `${ENDPOINT}/`,
         deployments: { 'gpt-4o': 'prod-gpt4o', 'text-embedding-3-small': 'embed-small' },
@@ -60,7 +61,7 @@ describe('Azure deployment requests', () => {
 
   it('defaults the api-version when the key names none', () => {
     const plain = configuredProvider('azure', {
-      keys: [{ name: 'azure-plain', value: 'k', azure_key_config: { endpoint: ENDPOINT } }],
+      keys: [{ name: 'azure-plain', models: ['*'], value: 'k', azure_key_config: { endpoint: ENDPOINT } }],
     });
     const request = plain.adapter.buildRequest(plain.call('chat', 'gpt-4o', { body: CHAT_BODY }));
     expect(request.url).toBe(`${ENDPOINT}/openai/deployments/gpt-4o/chat/completions?api-version=${DEFAULTS.azureApiVersion}`);
@@ -68,7 +69,7 @@ describe('Azure deployment requests', () => {
 
   it('serves keys without azure_key_config from the provider base_url', () => {
     const viaBaseUrl = configuredProvider('azure', {
-      keys: [{ name: 'azure-plain', value: 'k' }],
+      keys: [{ name: 'azure-plain', models: ['*'], value: 'k' }],
       network_config: { base_url: 'https://other.openai.azure.com' },
     });
     const request = viaBaseUrl.adapter.buildRequest(viaBaseUrl.call('embedding', 'text-embedding-3-small', { body: { input: 'x' } }));

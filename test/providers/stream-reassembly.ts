@@ -168,7 +168,7 @@ const KEY_EXTRAS: Record<string, Record<string, unknown>> = {
  * without `keys`, one test key the provider accepts is configured.
  */
 export function configuredProvider(name: string, providerConfig: Record<string, unknown> = {}): ConfiguredProvider {
-  const defaultKey = { name: `${name}-key`, value: `sk-${name}-test`, ...KEY_EXTRAS[name] };
+  const defaultKey = { name: `${name}-key`, value: `sk-${name}-test`, models: ['*'], ...KEY_EXTRAS[name] };
   const withKey = { keys: [defaultKey], ...providerConfig };
   const settings = buildConfig(START_OPTIONS, { providers: { [name]: withKey } }, {}).providers.get(name);
   if (!settings) throw new Error(`provider ${name} missing from the built config`);

@@ -12,7 +12,7 @@ describe('Anthropic files', () => {
   it('uploads, lists, retrieves, downloads and deletes with anthropic-beta: files-api-2025-04-14', async () => {
     const upstream = await testbed.mock();
     const anthropic = installAnthropicResourceMock(upstream, 'sk-ant');
-    const gateway = await testbed.gateway({ providers: { anthropic: providerAt(upstream.url, { keys: [{ name: 'a', value: 'sk-ant' }] }) } });
+    const gateway = await testbed.gateway({ providers: { anthropic: providerAt(upstream.url, { keys: [{ name: 'a', models: ['*'], value: 'sk-ant' }] }) } });
 
     const form = new FormData();
     form.append('purpose', 'user_data');

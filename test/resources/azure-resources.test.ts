@@ -19,7 +19,7 @@ async function setup(): Promise<{ gateway: RunningGateway; upstream: MockUpstrea
   });
   const gateway = await testbed.gateway({
     providers: {
-      azure: { keys: [{ name: 'az', value: AZURE_KEY, models: [], weight: 1, azure_key_config: { endpoint: `${upstream.url}/`, deployments: {}, api_version: '2024-10-21' } }] },
+      azure: { keys: [{ name: 'az', value: AZURE_KEY, models: ['*'], weight: 1, azure_key_config: { endpoint: `${upstream.url}/`, deployments: {}, api_version: '2024-10-21' } }] },
     },
   });
   return { gateway, upstream, azure };

@@ -20,7 +20,7 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const upstream = await testbed.mock();
   const gemini = installGeminiResourceMock(upstream, GEMINI_KEY);
-  const gateway = await testbed.gateway({ providers: { gemini: providerAt(upstream.url, { keys: [{ name: 'g', value: GEMINI_KEY }] }) } });
+  const gateway = await testbed.gateway({ providers: { gemini: providerAt(upstream.url, { keys: [{ name: 'g', models: ['*'], value: GEMINI_KEY }] }) } });
   return { gateway, upstream, gemini };
 }
 

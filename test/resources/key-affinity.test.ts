@@ -61,8 +61,8 @@ async function gatewayIn(appDir: string, upstreamUrl: string): Promise<RunningGa
     providers: {
       openai: {
         keys: [
-          { name: 'a', value: KEYS.a, models: [], weight: 1 },
-          { name: 'b', value: KEYS.b, models: [], weight: 1 },
+          { name: 'a', value: KEYS.a, models: ['*'], weight: 1 },
+          { name: 'b', value: KEYS.b, models: ['*'], weight: 1 },
         ],
         network_config: { base_url: upstreamUrl },
       },

@@ -30,8 +30,8 @@ const GOOGLE_STREAM_CASSETTE = 'google/pydantic-ai/test_google_model_stream.yaml
 const BEDROCK_STREAM_CASSETTE = 'amazon-bedrock/pydantic-ai/test_bedrock_model_stream.yaml';
 
 describe('fixture loaders', () => {
-  it('resolves the shared fixtures folder beside the repo', () => {
-    expect(FIXTURES_ROOT.replaceAll('\\', '/')).toMatch(/\/shared\/fixtures$/);
+  it('resolves the fixtures folder inside the repo', () => {
+    expect(FIXTURES_ROOT.replaceAll('\\', '/')).toMatch(/\/test\/fixtures$/);
     expect(() => readJsonBody('does/not/exist.json')).toThrow(/fixture not found/);
   });
 

@@ -1,10 +1,9 @@
 /**
- * Typed loaders over the shared, read-only provider fixtures
- * (`<checkout-parent>/shared/fixtures`, see its README.md for the framings).
+ * Typed loaders over the recorded provider fixtures kept in the repo
+ * (`test/fixtures`, see its README.md for the framings and where each file comes from).
  *
- * The repo is expected to sit beside `shared/` (`<x>/main` + `<x>/shared`);
- * the clone directory may have any name, so the fixtures root is resolved
- * from this file's location. `IRIS_FIXTURES_DIR` overrides it.
+ * The root is resolved from this file's location, so a clone of any name works on its own.
+ * `IRIS_FIXTURES_DIR` points the loaders at another copy.
  */
 import { crc32 } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,9 +14,8 @@ import { parse as parseYaml } from 'yaml';
 /** Repo root: this file lives at `<repo>/test/support/fixtures.ts`. */
 export const REPO_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Absolute path of the shared fixtures folder. */
-export const FIXTURES_ROOT: string =
-  process.env['IRIS_FIXTURES_DIR'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+/** Absolute path of the fixtures folder. */
+export const FIXTURES_ROOT: string = process.env['IRIS_FIXTURES_DIR'] ?? path.resolve(REPO_ROOT, 'test', 'fixtures');
 
 /** Absolute path of a fixture given relative to the fixtures root (e.g. `openai/chat/openai-text.json`). */
 export function fixturePath(rel: string): string {

@@ -1,5 +1,5 @@
 /**
- * Every Anthropic recording in ../shared/fixtures is exercised by these tests: a new recording
+ * Every Anthropic recording in test/fixtures is exercised by these tests: a new recording
  * dropped into the folder fails here until a test reads it.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The Anthropic recordings in ../shared/fixtures/anthropic, and what each one says a client should
+ * The Anthropic recordings in test/fixtures/anthropic, and what each one says a client should
  * end up with, read straight from the native events (an independent fold, not the decoder under test).
  */
 import { isRecord, readJsonBody, readJsonlEvents, readVcr, sseWireBody } from '../../support/fixtures.js';

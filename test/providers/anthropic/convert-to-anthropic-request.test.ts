@@ -118,7 +118,7 @@ describe('recorded Anthropic requests rebuilt from canonical requests', () => {
 describe('anthropic upstream request', () => {
   it('posts to {base_url}/v1/messages with x-api-key, anthropic-version and extra headers', () => {
     const configured = configuredProvider('anthropic', {
-      keys: [{ name: 'a', value: 'sk-ant-test' }],
+      keys: [{ name: 'a', models: ['*'], value: 'sk-ant-test' }],
       network_config: { base_url: 'http://127.0.0.1:9/', extra_headers: { 'x-team': 'blue' } },
     });
 

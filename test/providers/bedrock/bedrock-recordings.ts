@@ -12,7 +12,7 @@ export const BEDROCK_MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 
 export function bedrockProvider(extraKeyConfig: Record<string, unknown> = {}): ConfiguredProvider {
   return configuredProvider('bedrock', {
-    keys: [{ name: 'aws', bedrock_key_config: { access_key: 'AKIDTEST', secret_key: 'secret', region: 'us-east-1', ...extraKeyConfig } }],
+    keys: [{ name: 'aws', models: ['*'], bedrock_key_config: { access_key: 'AKIDTEST', secret_key: 'secret', region: 'us-east-1', ...extraKeyConfig } }],
   });
 }
 

@@ -139,7 +139,7 @@ describe('cohere rerank', () => {
   it('is an operation Cohere supports and OpenAI-family providers do not', () => {
     expect(cohere.adapter.supports('rerank')).toBe(true);
     expect(configuredProvider('openai').adapter.supports('rerank')).toBe(false);
-    expect(configuredProvider('azure', { keys: [{ name: 'a', value: 'k', azure_key_config: { endpoint: 'http://azure.test' } }] }).adapter.supports('rerank')).toBe(false);
+    expect(configuredProvider('azure', { keys: [{ name: 'a', models: ['*'], value: 'k', azure_key_config: { endpoint: 'http://azure.test' } }] }).adapter.supports('rerank')).toBe(false);
     expect(cohere.adapter.supports('text_completion')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The Cohere recordings in ../shared/fixtures/cohere, and what each one says a client should end up
+ * The Cohere recordings in test/fixtures/cohere, and what each one says a client should end up
  * with, read straight from the native bodies and events (an independent fold, not the code under test).
  */
 import { isRecord, readJsonBody, readJsonlEvents, sseWireBody } from '../../support/fixtures.js';

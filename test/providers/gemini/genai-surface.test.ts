@@ -165,7 +165,7 @@ describe('how /genai callers name models', () => {
   it('routes: a bare name goes to Gemini; a stream without alt=sse is one JSON array; unknown methods, versions and bodies get Google-shaped errors', async () => {
     const mock = await testbed.mock();
     mock.on('POST', '/v1beta/models/gemini-2.5-flash:generateContent', (_req, res) => replyFixtureJson(res, 'google/google-response-schema-7689.json'));
-    const gateway = await testbed.gateway({ providers: { gemini: { keys: [{ name: 'g', value: 'k' }], network_config: { base_url: mock.url } } } });
+    const gateway = await testbed.gateway({ providers: { gemini: { keys: [{ name: 'g', models: ['*'], value: 'k' }], network_config: { base_url: mock.url } } } });
     const post = (path: string, body: string, type = 'application/json'): Promise<Response> =>
       fetch(`${gateway.url}/genai${path}`, { method: 'POST', headers: { 'content-type': type }, body });
     const good = await post('/v1beta/models/gemini-2.5-flash:generateContent', JSON.stringify({ contents: [userTurn([{ text: 'Where?' }])] }));

@@ -62,6 +62,7 @@ function vertexConfig(mock: MockUpstream, keyConfig: Record<string, unknown> = {
         keys: [
           {
             name: 'vertex-sa',
+            models: ['*'],
             vertex_key_config: { project_id: PROJECT, region: REGION, auth_credentials: JSON.stringify(SERVICE_ACCOUNT), token_url: `${mock.url}/token`, ...keyConfig },
           },
         ],
@@ -165,7 +166,7 @@ describe('Vertex OAuth from a service account', () => {
 
 describe('Vertex endpoints', () => {
   const vertexKey = (region: string, extra: Record<string, unknown> = {}) => ({
-    keys: [{ name: 'v', vertex_key_config: { project_id: 'proj', region, auth_credentials: JSON.stringify(SERVICE_ACCOUNT), ...extra } }],
+    keys: [{ name: 'v', models: ['*'], vertex_key_config: { project_id: 'proj', region, auth_credentials: JSON.stringify(SERVICE_ACCOUNT), ...extra } }],
   });
   const body = { messages: [{ role: 'user', content: 'hi' }] };
 
@@ -203,7 +204,7 @@ describe('Vertex endpoints', () => {
   });
 
   it('a key without a service account uses its value as the access token', async () => {
-    const provider = configuredProvider('vertex', { keys: [{ name: 'v', value: 'ya29.access', vertex_key_config: { project_id: 'p', region: 'global' } }] });
+    const provider = configuredProvider('vertex', { keys: [{ name: 'v', models: ['*'], value: 'ya29.access', vertex_key_config: { project_id: 'p', region: 'global' } }] });
     const call = provider.call('chat', 'gemini-2.5-flash', { body });
     const authorized = await provider.adapter.authorize!(provider.adapter.buildRequest(call), call);
     expect(authorized.headers['authorization']).toBe('Bearer ya29.access');
@@ -227,7 +228,7 @@ describe('Claude on Vertex (the Anthropic publisher)', () => {
 
   it('sends an Anthropic Messages body with anthropic_version and no model to rawPredict', () => {
     const provider = configuredProvider('vertex', {
-      keys: [{ name: 'v', vertex_key_config: { project_id: PROJECT, region: REGION, auth_credentials: JSON.stringify(SERVICE_ACCOUNT) } }],
+      keys: [{ name: 'v', models: ['*'], vertex_key_config: { project_id: PROJECT, region: REGION, auth_credentials: JSON.stringify(SERVICE_ACCOUNT) } }],
     });
     const body = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], max_tokens: 100, temperature: 0.2 };
     const req = provider.adapter.buildRequest(provider.call('chat', CLAUDE, { body }));

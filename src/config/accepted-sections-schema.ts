@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+/**
+ * The sections of a Bifrost config.json that Iris accepts but does not act on yet
+ * (transports/config.schema.json in maximhq/bifrost). Each is checked for the types of its fields
+ * one level down, so a wrong type is still a one-line error naming the field; unknown fields pass,
+ * as Bifrost's own loader lets them. What they would do is listed at start-up as not implemented.
+ */
+
+const anyObject = z.object({}).passthrough();
+const objects = z.array(anyObject);
+const strings = z.array(z.string());
+const count = z.number().int().nonnegative();
+
+/** `{ enabled, type, config }`: config_store, logs_store, vector_store. */
+const storeSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    type: z.string().optional(),
+    config: anyObject.optional(),
+  })
+  .passthrough();
+
+const governanceSchema = z
+  .object({
+    budgets: objects.optional(),
+    rate_limits: objects.optional(),
+    customers: objects.optional(),
+    teams: objects.optional(),
+    business_units: objects.optional(),
+    roles: objects.optional(),
+    virtual_keys: objects.optional(),
+    routing_rules: objects.optional(),
+    pricing_overrides: objects.optional(),
+    model_configs: objects.optional(),
+    providers: objects.optional(),
+    auth_config: anyObject.optional(),
+    complexity_analyzer_config: anyObject.optional(),
+  })
+  .passthrough();
+
+const pluginSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    name: z.string(),
+    config: anyObject.optional(),
+    path: z.string().optional(),
+    version: z.number().int().optional(),
+    placement: z.string().optional(),
+    order: z.number().int().optional(),
+  })
+  .passthrough();
+
+const mcpSchema = z
+  .object({
+    client_configs: objects.optional(),
+    tool_manager_config: anyObject.optional(),
+    tool_sync_interval: z.union([z.string(), z.number().int()]).optional(),
+    tool_groups: objects.optional(),
+  })
+  .passthrough();
+
+const webhookSchema = z
+  .object({
+    name: z.string().optional(),
+    url: z.string().optional(),
+    events: strings.optional(),
+    headers: anyObject.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .passthrough();
+
+const logsStoreSchema = storeSchema.extend({
+  writer: anyObject.optional(),
+  object_storage: anyObject.optional(),
+  object_storage_exclude_fields: strings.optional(),
+  retention_days: count.optional(),
+});
+
+const configStoreSchema = storeSchema.extend({ vault_store: anyObject.optional() });
+
+const vectorStoreSchema = storeSchema;
+
+const frameworkSchema = z.object({ pricing: anyObject.optional() }).passthrough();
+
+const websocketSchema = z
+  .object({
+    max_connections_per_user: count.optional(),
+    transcript_buffer_size: count.optional(),
+    pool: anyObject.optional(),
+  })
+  .passthrough();
+
+/**
+ * The top-level fields of these sections, to spread into the config file's schema. Enterprise and
+ * other blocks Iris has no counterpart for are checked by their types one level down.
+ */
+export const acceptedSectionsShape = {
+  encryption_key: z.string().optional(),
+  source_of_truth: z.string().optional(),
+  env_label: z.string().optional(),
+  governance: governanceSchema.optional(),
+  framework: frameworkSchema.optional(),
+  mcp: mcpSchema.optional(),
+  vector_store: vectorStoreSchema.optional(),
+  config_store: configStoreSchema.optional(),
+  logs_store: logsStoreSchema.optional(),
+  plugins: z.array(pluginSchema).optional(),
+  websocket: websocketSchema.optional(),
+  webhooks: z.array(webhookSchema).optional(),
+  server: z.object({ read_buffer_size: count.optional() }).passthrough().optional(),
+  auth_config: anyObject.optional(),
+  alerting: z.object({ channels: objects.optional(), rules: objects.optional() }).passthrough().optional(),
+  skills_registry: z.object({ enabled: z.boolean().optional(), skills: objects.optional() }).passthrough().optional(),
+  guardrails_config: z.object({ guardrail_rules: objects.optional(), guardrail_providers: objects.optional() }).passthrough().optional(),
+  audit_logs: z.object({ disabled: z.boolean().optional(), retention_days: count.optional() }).passthrough().optional(),
+  cluster_config: z.object({ enabled: z.boolean().optional(), peers: strings.optional() }).passthrough().optional(),
+  load_balancer_config: z.object({ enabled: z.boolean().optional() }).passthrough().optional(),
+  large_payload_optimization: z.object({ enabled: z.boolean().optional() }).passthrough().optional(),
+  scim_config: z.object({ enabled: z.boolean().optional(), provider: z.string().optional(), config: anyObject.optional() }).passthrough().optional(),
+  access_profiles: objects.optional(),
+  feature_flags: z.object({ flags: z.record(z.string(), anyObject).optional() }).passthrough().optional(),
+  circuit_breaker_config: z.object({ policies: objects.optional() }).passthrough().optional(),
+};
