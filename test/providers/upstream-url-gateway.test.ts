@@ -26,7 +26,7 @@ async function setup(): Promise<Setup> {
   upstream.on('*', /^\/v1\//, (req, res) => replyJson(res, 200, { id: 'file-1', object: 'file', path: req.path }));
   const gateway = await testbed.gateway({
     providers: {
-      gemini: providerAt(upstream.url, { keys: [{ name: 'g', value: GEMINI_KEY }] }),
+      gemini: providerAt(upstream.url, { keys: [{ name: 'g', value: GEMINI_KEY, models: ['*'] }] }),
       openai: providerAt(upstream.url),
     },
   });
