@@ -339,7 +339,7 @@ for target in $TARGETS; do
       fi
       app_dir="$TMP_DIR/iris-app"; mkdir -p "$app_dir"
       cat >"$app_dir/config.json" <<JSON
-{"providers":{"openai":{"keys":[{"name":"bench","value":"sk-bench","models":[],"weight":1}],"network_config":{"base_url":"http://$HOST:$MOCK_PORT"},"concurrency_and_buffer_size":{"concurrency":1000,"buffer_size":5000}}}}
+{"providers":{"openai":{"keys":[{"name":"bench","value":"sk-bench","models":["*"],"weight":1}],"network_config":{"base_url":"http://$HOST:$MOCK_PORT"},"concurrency_and_buffer_size":{"concurrency":1000,"buffer_size":5000}}}}
 JSON
       start_bg "$SERVER_CPU" "$RAW_DIR/iris.log" node "$ROOT/dist/cli.js" --app-dir "$app_dir" \
         --port "$IRIS_PORT" --host "$HOST" --log-level warn

@@ -95,6 +95,8 @@ interface ProviderEntry {
 type ServableTarget = ModelRef & { entry: ProviderEntry; extra: ErrorExtraFields };
 /** A target whose provider does not take this request type: skipped, and the next one tried. */
 type CheckedTarget = ServableTarget | { refusal: BifrostError };
+/** A fallback as the caller wrote it, for messages that name it. */
+type FallbackRef = { index: number; written: string };
 
 type AttemptOutcome =
   | { ok: true; result: EngineResult | BytesResult }
@@ -196,36 +198,46 @@ export class Engine {
   }
 
   /** A target that can be tried, or the refusal that skips it; throws the 400 for one that can never be served. */
-  private checkTarget(target: ModelRef, req: EngineRequest, requestType: RequestType, fallback: { index: number; written: string } | undefined): CheckedTarget {
+  private checkTarget(target: ModelRef, req: EngineRequest, requestType: RequestType, fallback: FallbackRef | undefined): CheckedTarget {
     const extra: ErrorExtraFields = { provider: target.provider, request_type: requestType };
     if (target.model) extra.model_requested = target.model;
-    const never = (details: Omit<ErrorDetails, "extra">): never => {
-      const message = fallback ? `fallbacks[${fallback.index}] '${fallback.written}': ${details.message}` : details.message;
-      throw new GatewayFailure(gatewayError({ ...details, message, ...(fallback ? { param: "fallbacks" } : {}), extra }));
-    };
     const entry = this.providers.get(target.provider);
-    const resource = isResourceOperation(req.op) ? resourceFamilyOf(req.op) : undefined;
-    const unsupported = `provider '${target.provider}' does not support ${resource ?? requestType}`;
-    if (!entry) {
-      if (resource && lacksResource(target.provider, req.op)) return never({ status: 400, message: unsupported, param: "provider" });
-      const known = this.providerNames;
-      const message = known.length
-        ? `provider '${target.provider}' is not configured; configured providers: ${known.join(", ")}`
-        : `provider '${target.provider}' is not configured, and no provider is (set OPENAI_API_KEY or write config.json in the app dir)`;
-      return never({ status: 400, message, param: req.model === undefined ? "provider" : "model" });
+    if (!entry) return this.unservable(this.unconfigured(target, req), fallback, extra);
+    const { settings, adapter } = entry;
+    if (target.model && keysForModel(settings.keys, target.model).length === 0) {
+      const refusal = selectKey(target.provider, settings.keys, target.model);
+      if (refusal instanceof GatewayFailure) return this.unservable(detailsOf(refusal.body), fallback, extra);
     }
-    if (target.model && keysForModel(entry.settings.keys, target.model).length === 0) {
-      const refusal = selectKey(target.provider, entry.settings.keys, target.model);
-      if (refusal instanceof GatewayFailure) return never(detailsOf(refusal.body));
+    if (!adapter.supports(req.op)) {
+      const op = req.op;
+      const resource = isResourceOperation(op) ? resourceFamilyOf(op) : undefined;
+      const message = `provider '${target.provider}' does not support ${resource ?? requestType}`;
+      return { refusal: gatewayError({ status: 400, message, ...(resource ? { param: "provider" } : {}), extra }) };
     }
-    if (!entry.adapter.supports(req.op)) {
-      return { refusal: gatewayError({ status: 400, message: unsupported, ...(resource ? { param: "provider" } : {}), extra }) };
-    }
-    if (entry.settings.allowedRequests && !isRequestAllowed(entry.settings.allowedRequests, requestType)) {
+    if (settings.allowedRequests && !isRequestAllowed(settings.allowedRequests, requestType)) {
       const message = `provider '${target.provider}' does not allow ${requestType} requests (custom_provider_config.allowed_requests)`;
       return { refusal: gatewayError({ status: 400, message, param: req.model === undefined ? "provider" : "model", extra }) };
     }
-    return { ...target, entry, extra };
+    return { provider: target.provider, model: target.model, entry, extra };
+  }
+
+  /** Why a target naming an unconfigured provider cannot be served. */
+  private unconfigured(target: ModelRef, req: EngineRequest): Omit<ErrorDetails, "extra"> {
+    if (isResourceOperation(req.op) && lacksResource(target.provider, req.op)) {
+      return { status: 400, message: `provider '${target.provider}' does not support ${resourceFamilyOf(req.op)}`, param: "provider" };
+    }
+    const known = this.providerNames;
+    const message = known.length
+      ? `provider '${target.provider}' is not configured; configured providers: ${known.join(", ")}`
+      : `provider '${target.provider}' is not configured, and no provider is (set OPENAI_API_KEY or write config.json in the app dir)`;
+    return { status: 400, message, param: req.model === undefined ? "provider" : "model" };
+  }
+
+  /** A target that can never be served fails the whole request, naming the fallback it came from. */
+  private unservable(details: Omit<ErrorDetails, "extra">, fallback: FallbackRef | undefined, extra: ErrorExtraFields): never {
+    if (!fallback) throw new GatewayFailure(gatewayError({ ...details, extra }));
+    const message = `fallbacks[${fallback.index}] '${fallback.written}': ${details.message}`;
+    throw new GatewayFailure(gatewayError({ ...details, message, param: "fallbacks", extra }));
   }
 
   private async runTarget(target: ServableTarget, req: EngineRequest, requestType: RequestType, started: number): Promise<AttemptOutcome> {

@@ -16,18 +16,23 @@ export function jsonLimitProblem(value: unknown, maxDepth: number): JsonLimitPro
     const node = stack.pop() as object;
     const depth = depths.pop()!;
     if (depth > maxDepth) return { kind: "too-deep", maxDepth };
-    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (typeof child === "object" && child !== null) {
-        stack.push(child);
-        depths.push(depth + 1);
-      } else if (isBadNumber(child)) {
-        nonFinite = true;
-      }
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) nonFinite = visit(node[i], depth, stack, depths) || nonFinite;
+    } else {
+      for (const key in node) nonFinite = visit((node as Record<string, unknown>)[key], depth, stack, depths) || nonFinite;
     }
   }
   return nonFinite ? { kind: "non-finite", path: pathOfNonFinite(value, "") ?? "" } : undefined;
+}
+
+/** Queues a container child one level down; true for a non-finite number. */
+function visit(child: unknown, depth: number, stack: unknown[], depths: number[]): boolean {
+  if (typeof child === "object" && child !== null) {
+    stack.push(child);
+    depths.push(depth + 1);
+    return false;
+  }
+  return isBadNumber(child);
 }
 
 function isBadNumber(v: unknown): boolean {
