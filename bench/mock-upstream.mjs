@@ -145,7 +145,7 @@ const server = http.createServer((req, res) => {
   const parts = [];
   req.on('data', (c) => parts.push(c));
   req.on('end', () => {
-    let stream = false;
+    let stream;
     try {
       const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
       stream = body?.stream === true;

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
-import { DEFAULTS, LOG_LEVELS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { DEFAULTS, LOG_LEVELS, type LogLevel } from "./config/defaults.js";
 import { ConfigError, startGateway } from "./index.js";
 import { createLogger } from "./logger.js";
 

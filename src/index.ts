@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { configWarnings } from "./config/config-warnings.js";
 import { DEFAULTS } from "./config/defaults.js";
-import { loadConfig, buildConfig, type StartOptions } from "./config/load.js";
+import { loadConfig, buildConfig, type StartOptions } from "./load-config.js";
 import type { GatewayConfig } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
@@ -85,4 +85,4 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 }
 
-export { ConfigError } from "./config/load.js";
+export { ConfigError } from "./load-config.js";

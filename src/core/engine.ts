@@ -1,12 +1,14 @@
 import type { Readable } from "node:stream";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
-import { adapterFor, lacksResource } from "../providers/registry.js";
-import type { DecodedEvent, ProviderAdapter, ProviderCall, UploadedFile, UploadedPart, UpstreamRequest } from "../providers/types.js";
+import { adapterFor, lacksResource, streamFramingOf } from "../providers/registry.js";
+import type { DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../providers/types.js";
 import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
+import type { EngineRequest } from "./engine-request.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
-import { affineKey, changesResources, noteResource, resourceAddressed, type ResourceKeyStore } from "./routing/resource-keys.js";
+import { affineKey, changesResources, noteResource, resourceAddressed } from "./routing/resource-keys.js";
+import type { ResourceKeyStore } from "../stores/resource-key-store.js";
 import { keyServes, keysForModel, selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
 import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
@@ -17,45 +19,14 @@ import {
   type BifrostError,
   type ErrorDetails,
   type ErrorExtraFields,
-} from "./schema/error.js";
-import type { ExtraFields } from "./schema/extra-fields.js";
-import { isRecord, type JsonObject } from "./schema/json.js";
-import { requestTypeOf, type Operation, type RequestType } from "./schema/request-type.js";
-import { isResourceOperation, resourceFamilyOf } from "./schema/resource-operation.js";
-import { sseFramer } from "./stream.js";
+} from "../schema/error.js";
+import type { ExtraFields } from "../schema/extra-fields.js";
+import { isRecord, type JsonObject } from "../schema/json.js";
+import { requestTypeOf, type Operation, type RequestType } from "../schema/request-type.js";
+import { isResourceOperation, resourceFamilyOf } from "../schema/resource-operation.js";
 import { networkFailure, splitUrl, UpstreamClient, UpstreamTimeout } from "./upstream.js";
 import { callForStream, callForText, type UpstreamBody } from "./upstream-call.js";
-import { JsonTextChunk, JsonTextResult, spliceExtraFields } from "./verbatim-json.js";
-
-/** One request as the engine sees it, independent of the HTTP surface it came from. */
-export interface EngineRequest {
-  op: Operation;
-  stream: boolean;
-  /** `provider/model` as the caller wrote it (model operations). */
-  model?: string;
-  /** Provider assumed for a bare model name (the `/openai` surface uses `openai`). */
-  defaultProvider?: string;
-  /** Provider for operations without a model (retrieve a response, list models). */
-  provider?: string;
-  body?: JsonObject;
-  resourceId?: string;
-  /** A container file inside the container `resourceId`. */
-  childId?: string;
-  /** The file of a multipart upload. */
-  upload?: UploadedFile;
-  /** The file parts of a multipart model request (transcriptions, image edits). */
-  uploads?: readonly UploadedPart[];
-  query?: URLSearchParams;
-  fallbacks?: readonly string[];
-  /** `x-bf-api-key`. */
-  pinnedKey?: string;
-  /** `x-bf-eh-<name>` headers, forwarded upstream as `<name>`. */
-  forwardHeaders?: Record<string, string>;
-  /** `x-bf-send-back-raw-response: true`. */
-  sendBackRaw?: boolean;
-  /** The caller going away (client disconnect, job cancelled) aborts whatever is in flight. */
-  signal: CallerSignal;
-}
+import { JsonTextChunk, JsonTextResult, spliceExtraFields } from "../schema/verbatim-json.js";
 
 export interface StreamChunk {
   /** SSE event name for surfaces that use named events (Responses). */
@@ -356,7 +327,7 @@ export class Engine {
           if (ctx.adapter.authorize) upstreamReq = await ctx.adapter.authorize(upstreamReq, ctx.call);
           continue;
         }
-        const raw = ctx.wantsRaw ? JSON.parse(text) : undefined;
+        const raw: unknown = ctx.wantsRaw ? JSON.parse(text) : undefined;
         const body = ctx.adapter.decodeResponse(ctx.call.op, native, ctx.call);
         body["extra_fields"] = { ...ctx.fields, latency: elapsedMs(ctx.started), ...(ctx.wantsRaw ? { raw_response: raw } : {}) };
         return { ok: true, result: { kind: "json", body } };
@@ -492,7 +463,7 @@ interface CallContext {
  */
 async function* streamBatches(ctx: CallContext, body: UpstreamBody, release: () => void): AsyncGenerator<StreamItem[]> {
   const chunks = new ChunkStamper(ctx);
-  const framer = (ctx.adapter.streamFraming ?? sseFramer)(ctx.adapter.streamDecoder(ctx.call.op, ctx.call));
+  const framer = streamFramingOf(ctx.adapter)(ctx.adapter.streamDecoder(ctx.call.op, ctx.call));
   let finished = false;
   try {
     for await (const bytes of body) {

@@ -1,5 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
-import type { JsonLineError } from "./schema/extra-fields.js";
+import type { JsonLineError } from "../schema/extra-fields.js";
 
 export interface JsonLines {
   lines: unknown[];

@@ -204,9 +204,9 @@ class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     }
   }
 
-  async return(): Promise<IteratorResult<Buffer>> {
+  return(): Promise<IteratorResult<Buffer>> {
     if (!this.ended && !this.error) this.abort();
-    return { value: undefined, done: true };
+    return Promise.resolve({ value: undefined, done: true });
   }
 
   async text(): Promise<string> {

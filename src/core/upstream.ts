@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from "undici";
 import { DEFAULTS } from "../config/defaults.js";
 import type { UpstreamRequest } from "../providers/types.js";
-import type { ErrorDetails } from "./schema/error.js";
+import type { ErrorDetails } from "../schema/error.js";
 
 
 export interface UpstreamTimeouts {

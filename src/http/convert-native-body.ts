@@ -1,4 +1,4 @@
-import { failure, GatewayFailure } from "../core/schema/error.js";
+import { failure, GatewayFailure } from "../schema/error.js";
 
 /**
  * Runs a drop-in surface's converter over a caller's native body. The converters check the fields

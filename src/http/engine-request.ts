@@ -1,7 +1,7 @@
-import type { EngineRequest } from "../core/engine.js";
-import { GatewayFailure, type BifrostError } from "../core/schema/error.js";
-import { isRecord, type JsonObject } from "../core/schema/json.js";
-import type { Operation } from "../core/schema/request-type.js";
+import type { EngineRequest } from "../core/engine-request.js";
+import { GatewayFailure, type BifrostError } from "../schema/error.js";
+import { isRecord, type JsonObject } from "../schema/json.js";
+import type { Operation } from "../schema/request-type.js";
 import { forwardedHeadersOf, pinnedKeyOf, sendsBackRaw } from "./gateway-headers.js";
 import type { RouteContext } from "./router.js";
 import { clientSignal } from "./client-signal.js";

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { failure } from "../core/schema/error.js";
+import { failure } from "../schema/error.js";
 
 const FORWARD_PREFIX = "x-bf-eh-";
 

@@ -40,5 +40,5 @@ export function withRequestId<T extends OutgoingHttpHeaders>(res: ServerResponse
 /** Node takes header arrays flat (`[name, value, …]`) or as pairs (`[[name, value], …]`). */
 function withIdInPairs(headers: OutgoingHttpHeader[], id: string): OutgoingHttpHeader[] {
   const paired = headers.length > 0 && Array.isArray(headers[0]);
-  return paired ? [...headers, ["x-request-id", id] as unknown as OutgoingHttpHeader] : [...headers, "x-request-id", id];
+  return paired ? [...headers, ["x-request-id", id]] : [...headers, "x-request-id", id];
 }

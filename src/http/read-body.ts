@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { failure, type GatewayFailure } from "../core/schema/error.js";
-import { jsonLimitProblem } from "../core/schema/json-limits.js";
+import { failure, type GatewayFailure } from "../schema/error.js";
+import { jsonLimitProblem } from "../schema/json-limits.js";
 
 /** What a request body may be: how large, how deeply nested, and how long it may stall. */
 export interface BodyLimits {

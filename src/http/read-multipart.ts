@@ -5,9 +5,9 @@ import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { failure, GatewayFailure } from "../core/schema/error.js";
+import { failure, GatewayFailure } from "../schema/error.js";
 import { bodyStalled, type BodyLimits } from "./read-body.js";
-import type { UploadedFile, UploadedPart } from "../providers/types.js";
+import type { UploadedFile, UploadedPart } from "../schema/uploads.js";
 
 /** Form fields are names and short values (purpose, file_path, provider); files go to disk. */
 const MAX_FIELDS = 100;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { BifrostError } from "../core/schema/error.js";
+import type { BifrostError } from "../schema/error.js";
 import { withRequestId } from "./gateway-response.js";
 
 /** Writes a JSON body with its status. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { gatewayError, type BifrostError } from "../core/schema/error.js";
+import { gatewayError, type BifrostError } from "../schema/error.js";
 import type { ForwardHeaderPolicy } from "./gateway-headers.js";
 
 export interface RouteContext {

@@ -6,7 +6,7 @@ import type { AsyncJobRunner } from "../core/async-jobs/async-job-runner.js";
 import type { Engine } from "../core/engine.js";
 import { DEFAULTS } from "../config/defaults.js";
 import type { ClientSettings } from "../config/types.js";
-import { gatewayError, GatewayFailure } from "../core/schema/error.js";
+import { gatewayError, GatewayFailure } from "../schema/error.js";
 import type { ForwardHeaderPolicy } from "./gateway-headers.js";
 import type { BodyLimits } from "./read-body.js";
 import { GatewayResponse } from "./gateway-response.js";

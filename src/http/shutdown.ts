@@ -30,7 +30,7 @@ export class ServerDrain {
    * the full collections under load).
    */
   track(res: ServerResponse): void {
-    const socket = res.socket as TrackedSocket | null;
+    const socket: TrackedSocket | null = res.socket;
     this.inFlight++;
     if (socket) socket[BUSY] = (socket[BUSY] ?? 0) + 1;
     res.on("close", () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { StreamChunk, StreamItem } from "../core/engine.js";
-import type { BifrostError } from "../core/schema/error.js";
+import type { BifrostError } from "../schema/error.js";
 import { drained } from "./write-frame.js";
 
 /**

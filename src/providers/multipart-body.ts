@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import type { UploadedFile } from "./types.js";
+import type { UploadedFile } from "../schema/uploads.js";
 
 export type FormFields = ReadonlyArray<readonly [name: string, value: string]>;
 

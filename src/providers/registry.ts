@@ -1,5 +1,5 @@
 import type { ProviderSettings } from "../config/types.js";
-import { requestTypeOf, type Operation } from "../core/schema/request-type.js";
+import { requestTypeOf, type Operation } from "../schema/request-type.js";
 import { anthropicAdapter } from "./anthropic/adapter.js";
 import { azureAdapter } from "./azure/adapter.js";
 import { bedrockAdapter } from "./bedrock/adapter.js";
@@ -9,7 +9,8 @@ import { vertexAdapter } from "./gemini/vertex-adapter.js";
 import { createOpenAICompatibleAdapter } from "./openai/adapter.js";
 import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./openai/compatible-providers.js";
 import { providerServesResource, withResources } from "./resource-adapters.js";
-import type { ProviderAdapter } from "./types.js";
+import { sseFramer } from "./stream.js";
+import type { ProviderAdapter, StreamFraming } from "./types.js";
 import { trustedPath, upstreamBase, upstreamUrl, withQueryOf } from "./upstream-url.js";
 
 /** Providers with a wire format of their own (one folder each). */
@@ -67,4 +68,9 @@ function withPathOverrides(adapter: ProviderAdapter): ProviderAdapter {
       return { ...request, url: withQueryOf(url, request.url) };
     },
   };
+}
+
+/** How an adapter's stream is split into events: its own framing (AWS event-stream), else SSE. */
+export function streamFramingOf(adapter: ProviderAdapter): StreamFraming {
+  return adapter.streamFraming ?? sseFramer;
 }

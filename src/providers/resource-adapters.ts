@@ -1,5 +1,5 @@
-import type { Operation } from "../core/schema/request-type.js";
-import { isResourceOperation } from "../core/schema/resource-operation.js";
+import type { Operation } from "../schema/request-type.js";
+import { isResourceOperation } from "../schema/resource-operation.js";
 import { anthropicResources } from "./anthropic/resources.js";
 import { azureResources } from "./azure/resources.js";
 import { geminiResources } from "./gemini/resources.js";

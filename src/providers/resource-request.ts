@@ -1,8 +1,9 @@
-import { failure } from "../core/schema/error.js";
-import type { Operation } from "../core/schema/request-type.js";
-import { isResourceOperation, resourceFamilyOf } from "../core/schema/resource-operation.js";
+import { failure } from "../schema/error.js";
+import type { Operation } from "../schema/request-type.js";
+import { isResourceOperation, resourceFamilyOf } from "../schema/resource-operation.js";
 import { multipartUploadStream, type FormFields } from "./multipart-body.js";
-import type { BuiltUpstreamRequest, HttpMethod, ProviderCall, UploadedPart } from "./types.js";
+import type { UploadedPart } from "../schema/uploads.js";
+import type { BuiltUpstreamRequest, HttpMethod, ProviderCall } from "./types.js";
 import { pathSegment, type PathSegment, type UpstreamUrl } from "./upstream-url.js";
 
 // Small pieces every provider's resource requests share: JSON bodies, path ids, uploads.

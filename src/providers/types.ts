@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import type { KeySettings, ProviderSettings } from "../config/types.js";
-import type { ErrorDetails } from "../core/schema/error.js";
-import type { Operation } from "../core/schema/request-type.js";
+import type { ErrorDetails } from "../schema/error.js";
+import type { UploadedFile, UploadedPart } from "../schema/uploads.js";
+import type { Operation } from "../schema/request-type.js";
 import type { UpstreamUrl } from "./upstream-url.js";
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
@@ -36,20 +37,6 @@ export interface BuiltUpstreamRequest extends UpstreamRequest {
 export interface UpstreamAnswer {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
-}
-
-/** A multipart upload the gateway has received (spooled to a temporary file, never held in memory). */
-export interface UploadedFile {
-  path: string;
-  filename: string;
-  contentType: string;
-  bytes: number;
-}
-
-/** One file part of a multipart request, under the form field it came in. */
-export interface UploadedPart {
-  field: string;
-  file: UploadedFile;
 }
 
 /** Everything a provider needs to build one upstream call. */

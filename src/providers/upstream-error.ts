@@ -1,5 +1,5 @@
-import { isRecord } from "../core/schema/json.js";
-import type { ErrorDetails } from "../core/schema/error.js";
+import { isRecord } from "../schema/json.js";
+import type { ErrorDetails } from "../schema/error.js";
 
 const MAX_RAW_MESSAGE = 500;
 

@@ -1,4 +1,4 @@
-import { failure } from "../core/schema/error.js";
+import { failure } from "../schema/error.js";
 
 /**
  * The one place upstream URLs are built. What the operator configured (base_url, an Azure endpoint,
@@ -23,6 +23,7 @@ export type PathSegment = string & { readonly [pathSegmentBrand]: true };
 export const MAX_PATH_SEGMENT_LENGTH = 512;
 
 /** U+0000–U+001F and U+007F: no provider issues ids with them, and some servers split on them. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** A base URL from operator config (`base_url`, an Azure endpoint); trailing slashes dropped. */

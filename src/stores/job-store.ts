@@ -1,5 +1,5 @@
-import type { BifrostError } from "../core/schema/error.js";
-import type { JsonObject } from "../core/schema/json.js";
+import type { BifrostError } from "../schema/error.js";
+import type { JsonObject } from "../schema/json.js";
 
 /** Bifrost's async job states. */
 export type AsyncJobStatus = "pending" | "processing" | "completed" | "failed";

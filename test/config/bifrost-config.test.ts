@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildConfig, type StartOptions } from '../../src/config/load.js';
+import { buildConfig, type StartOptions } from '../../src/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/index.js';
 import { captureLogs } from '../support/captured-logs.js';
 import { configErrorOf } from '../support/config-errors.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { admits, describeAllowList } from '../../src/config/allow-list.js';
-import { buildConfig, loadConfig, type StartOptions } from '../../src/config/load.js';
+import { buildConfig, loadConfig, type StartOptions } from '../../src/load-config.js';
 import type { KeySettings } from '../../src/config/types.js';
 import { configErrorOf } from '../support/config-errors.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllowList, type AllowList } from '../../src/config/allow-list.js';
 import type { KeySettings } from '../../src/config/types.js';
 import { keysForModel, selectKey } from '../../src/core/routing/key-pool.js';
-import { GatewayFailure } from '../../src/core/schema/error.js';
+import { GatewayFailure } from '../../src/schema/error.js';
 
 function list(raw: string[]): AllowList {
   const parsed = parseAllowList(raw, 'nothing');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonTextChunk, JsonTextResult, spliceExtraFields, VerbatimChunk } from '../../src/core/verbatim-json.js';
+import { JsonTextChunk, JsonTextResult, spliceExtraFields, VerbatimChunk } from '../../src/schema/verbatim-json.js';
 
 const FIELDS = '{"request_type":"chat_completion","latency":3}';
 

@@ -489,7 +489,7 @@ describe('OpenAI SDK on /v1 with cohere/ models, served by Cohere recordings', (
       tools,
       messages: [
         question,
-        message as OpenAI.Chat.Completions.ChatCompletionMessageParam,
+        message,
         { role: 'tool', tool_call_id: 'weather_dqgshstja6p9', content: '{"temp":"18C"}' },
         { role: 'tool', tool_call_id: 'cityAttractions_dcxfx4myvx68', content: '["Golden Gate Bridge"]' },
       ],

@@ -471,7 +471,7 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
       usage = chunk.usageMetadata ?? usage;
     }
     expect(text).toBe('hello');
-    expect(thoughts).toMatch(/^\*   User input: "Reply with exactly: hello"/);
+    expect(thoughts).toMatch(/^\* {3}User input: "Reply with exactly: hello"/);
     expect(usage).toEqual({ promptTokenCount: 6, candidatesTokenCount: 1, thoughtsTokenCount: 76, totalTokenCount: 83 });
     expect(jsonBodyOf(geminiMock.requests[0]!)['generationConfig']).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
   });

@@ -2,7 +2,8 @@
  * The OpenAI SDK's files, batches, containers and container files through Iris, under every
  * OpenAI-shaped prefix (`/v1`, `/openai/v1`, `/openai`), against a stateful OpenAI mock.
  */
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
 import type { ContainerCreateParams } from 'openai/resources/containers/containers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installOpenAIResourceMock, parseMultipart, type OpenAIResourceState } from '../resources/provider-resource-mocks.js';

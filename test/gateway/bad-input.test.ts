@@ -148,7 +148,7 @@ describe('malformed requests get a 4xx BifrostError saying what is wrong', () =>
       headers: { 'content-type': 'application/json' },
       body,
       duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
+    });
     await expectRejected(await toJsonReply(res), 413, /larger than/);
   });
 

@@ -4,7 +4,7 @@
  * and that it steps aside whenever the answer needs changing.
  */
 import { describe, expect, it } from 'vitest';
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig } from '../../src/load-config.js';
 import { CallerAbort } from '../../src/core/caller-signal.js';
 import { Engine, type StreamItem } from '../../src/core/engine.js';
 import {

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig } from '../../src/load-config.js';
 import type { AsyncJobRunner } from '../../src/core/async-jobs/async-job-runner.js';
 import type { Engine } from '../../src/core/engine.js';
 import { createGatewayServer } from '../../src/http/server.js';

@@ -263,7 +263,7 @@ const NON_STREAMING: NonStreamingCase[] = [
     load: () => readJsonBody('mistral/mistral-reasoning-history-live.json'),
     expected: {
       content: '391',
-      reasoning: expect.stringMatching(/^Okay, I need to calculate 17 multiplied by 23\.[\s\S]*340 \+ 51 = 391\n\nSo, 17 \* 23 = 391\.$/) as unknown as string,
+      reasoning: expect.stringMatching(/^Okay, I need to calculate 17 multiplied by 23\.[\s\S]*340 \+ 51 = 391\n\nSo, 17 \* 23 = 391\.$/),
       toolCalls: [],
       finishReason: 'stop',
       usage: { prompt: 31, completion: 272, total: 303, cached: 0 },
@@ -547,10 +547,10 @@ const STREAMING: StreamingCase[] = [
     {
       content: expect.stringMatching(
         /^To cross the street safely, follow these steps:\n\n1\. Look both ways to check for oncoming traffic\.[\s\S]*By following these steps, you can ensure a safe crossing\.$/,
-      ) as unknown as string,
+      ),
       reasoning: expect.stringMatching(
         /^Okay, the user is asking how to cross the street\. I know that crossing the street safely involves a few key steps[\s\S]*Let me compile this information into a clear and concise response\.$/,
-      ) as unknown as string,
+      ),
       toolCalls: [],
       finishReason: 'stop',
       usage: { prompt: 10, completion: 232, total: 242 },

@@ -285,7 +285,7 @@ const BODIES: BodyCase[] = [
     provider: 'xai',
     outcome: {
       status: 'completed',
-      text: expect.stringMatching(/^xAI is an American artificial intelligence company founded by Elon Musk in July 2023\./) as unknown as string,
+      text: expect.stringMatching(/^xAI is an American artificial intelligence company founded by Elon Musk in July 2023\./),
       functionCalls: [],
       usage: usage(1941, 583, 2524, 947, 380),
     },

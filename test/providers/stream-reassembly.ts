@@ -7,10 +7,10 @@
  * fixed-size pieces, adapters configured from a Bifrost config.json object,
  * and two small helpers for untyped JSON bodies.
  */
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig } from '../../src/load-config.js';
 import type { KeySettings, ProviderSettings } from '../../src/config/types.js';
-import type { Operation } from '../../src/core/schema/request-type.js';
-import { decodeSseStream } from '../../src/core/stream.js';
+import type { Operation } from '../../src/schema/request-type.js';
+import { decodeSseStream } from '../../src/providers/stream.js';
 import { adapterFor } from '../../src/providers/registry.js';
 import type { ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall } from '../../src/providers/types.js';
 import { isRecord } from '../support/fixtures.js';

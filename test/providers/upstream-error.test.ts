@@ -3,7 +3,7 @@
  * type, code and param all the way into the BifrostError a client receives.
  */
 import { describe, expect, it } from 'vitest';
-import { upstreamError } from '../../src/core/schema/error.js';
+import { upstreamError } from '../../src/schema/error.js';
 import { decodeUpstreamErrorBody } from '../../src/providers/upstream-error.js';
 import { readFixtureText, readVcr, vcrResponseBody } from '../support/fixtures.js';
 import { configuredProvider, decodeWire } from './stream-reassembly.js';

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/config/defaults.js';
-import { GatewayFailure } from '../../src/core/schema/error.js';
-import type { Operation } from '../../src/core/schema/request-type.js';
+import { GatewayFailure } from '../../src/schema/error.js';
+import type { Operation } from '../../src/schema/request-type.js';
 import type { BuiltUpstreamRequest, ProviderCall } from '../../src/providers/types.js';
 import { MAX_PATH_SEGMENT_LENGTH } from '../../src/providers/upstream-url.js';
 import { configuredProvider, type ConfiguredProvider } from './stream-reassembly.js';

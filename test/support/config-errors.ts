@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ConfigError } from '../../src/config/load.js';
+import { ConfigError } from '../../src/load-config.js';
 
 /** The ConfigError a config build throws (fails the test when it does not throw one). */
 export function configErrorOf(run: () => unknown): ConfigError {

@@ -57,7 +57,7 @@ export function readJsonlEvents(rel: string): unknown[] {
     try {
       return JSON.parse(line) as unknown;
     } catch (err) {
-      throw new Error(`${rel}: line ${index + 1} is not JSON: ${String(err)}`);
+      throw new Error(`${rel}: line ${index + 1} is not JSON: ${String(err)}`, { cause: err });
     }
   });
 }

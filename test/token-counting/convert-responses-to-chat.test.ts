@@ -4,8 +4,8 @@
  * can resolve is refused with a 400 naming it rather than silently left out of the count.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../src/core/schema/error.js';
-import { convertResponsesToChat } from '../../src/core/token-counting/convert-responses-to-chat.js';
+import { GatewayFailure } from '../../src/schema/error.js';
+import { convertResponsesToChat } from '../../src/schema/convert-responses-to-chat.js';
 
 function refusal(body: Record<string, unknown>): { status: number; param: string | null; message: string } {
   try {

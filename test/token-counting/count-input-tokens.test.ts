@@ -6,7 +6,7 @@
 import { countTokens as cl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as o200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../src/core/schema/chat.js';
+import type { ChatRequest } from '../../src/schema/chat.js';
 import { loadTokenizer } from '../../src/core/token-counting/bundled-tokenizers.js';
 import { countChatInputTokens } from '../../src/core/token-counting/count-input-tokens.js';
 

@@ -4,7 +4,7 @@
  * how their answers are read. Only providers that have such an endpoint claim `count_tokens`.
  */
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../../src/core/schema/request-type.js';
+import type { Operation } from '../../src/schema/request-type.js';
 import { configuredProvider } from '../providers/stream-reassembly.js';
 
 type Json = Record<string, unknown>;

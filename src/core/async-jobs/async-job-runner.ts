@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { AsyncJobRecord, JobOutcome, JobStore } from "../../stores/job-store.js";
-import type { Engine, EngineRequest, EngineResult } from "../engine.js";
-import { GatewayFailure, gatewayError, type BifrostError } from "../schema/error.js";
-import type { RequestType } from "../schema/request-type.js";
+import type { Engine, EngineResult } from "../engine.js";
+import type { EngineRequest } from "../engine-request.js";
+import { GatewayFailure, gatewayError, type BifrostError } from "../../schema/error.js";
+import type { RequestType } from "../../schema/request-type.js";
 import { restoredJobRequest, type JobRequest } from "./job-request.js";
 import { MAX_SPEECH_JOB_AUDIO_BYTES, speechJobResult } from "./speech-job-result.js";
 

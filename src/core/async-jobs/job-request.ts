@@ -1,5 +1,5 @@
-import type { EngineRequest } from "../engine.js";
-import type { JsonObject } from "../schema/json.js";
+import type { EngineRequest } from "../engine-request.js";
+import type { JsonObject } from "../../schema/json.js";
 
 /** What an async job runs: the parts of an engine request that survive a restart (no signal, never a stream). */
 export type JobRequest = Pick<EngineRequest, "op" | "model" | "defaultProvider" | "body" | "fallbacks" | "pinnedKey" | "forwardHeaders" | "sendBackRaw">;

@@ -1,8 +1,9 @@
 import type { Readable } from "node:stream";
-import type { BytesResult, EngineRequest } from "../engine.js";
-import { failure, type ErrorExtraFields } from "../schema/error.js";
-import type { ExtraFields } from "../schema/extra-fields.js";
-import type { JsonObject } from "../schema/json.js";
+import type { BytesResult } from "../engine.js";
+import type { EngineRequest } from "../engine-request.js";
+import { failure, type ErrorExtraFields } from "../../schema/error.js";
+import type { ExtraFields } from "../../schema/extra-fields.js";
+import type { JsonObject } from "../../schema/json.js";
 
 const MEGABYTE = 1024 * 1024;
 

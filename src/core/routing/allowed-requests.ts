@@ -1,4 +1,4 @@
-import type { RequestType } from "../schema/request-type.js";
+import type { RequestType } from "../../schema/request-type.js";
 
 const RESPONSES_LIFECYCLE: readonly RequestType[] = ["responses_retrieve", "responses_delete", "responses_cancel", "responses_input_items"];
 

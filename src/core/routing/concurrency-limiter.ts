@@ -45,7 +45,8 @@ export class ConcurrencyLimiter {
       const onAbort = (): void => {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal?.reason);
+        const reason: unknown = signal?.reason;
+        reject(reason instanceof Error ? reason : new Error("the caller went away while waiting for a concurrency slot"));
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waiting.push(grant);

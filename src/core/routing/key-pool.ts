@@ -1,6 +1,6 @@
 import { admits, admitsNothing, describeAllowList } from "../../config/allow-list.js";
 import type { KeySettings } from "../../config/types.js";
-import { failure, type GatewayFailure } from "../schema/error.js";
+import { failure, type GatewayFailure } from "../../schema/error.js";
 
 export interface KeySelection {
   /** `x-bf-api-key`: pin a key by name. */

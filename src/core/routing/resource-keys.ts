@@ -1,19 +1,9 @@
 import type { KeySettings } from "../../config/types.js";
-import type { EngineRequest } from "../engine.js";
-import { isRecord, type JsonObject } from "../schema/json.js";
-import type { Operation } from "../schema/request-type.js";
+import type { EngineRequest } from "../engine-request.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
 import { keysForModel } from "./key-pool.js";
-
-/**
- * Which key made a provider-side resource. A file, batch, container or stored response lives in
- * the account (organisation, project, workspace) of the key that created it; with several keys in a
- * pool, a later call about it must go out with that key again or the provider answers 404.
- */
-export interface ResourceKeyStore {
-  keyFor(provider: string, resourceId: string): Promise<string | undefined>;
-  remember(provider: string, resourceId: string, keyName: string): Promise<void>;
-  forget(provider: string, resourceId: string): Promise<void>;
-}
+import type { ResourceKeyStore } from "../../stores/resource-key-store.js";
 
 /** Operations whose answer names a resource later calls will address. */
 const CREATES: ReadonlySet<Operation> = new Set(["file_upload", "batch_create", "container_create", "container_file_create", "responses"]);
@@ -61,25 +51,4 @@ export async function noteResource(store: ResourceKeyStore, provider: string, ke
   }
   if (!CREATES.has(op) || !isRecord(body) || typeof body["id"] !== "string") return;
   await store.remember(provider, body["id"], keyName);
-}
-
-/** An in-process store, bounded (the oldest entries go first): for embedding Iris without a database. */
-export class MemoryResourceKeys implements ResourceKeyStore {
-  private readonly entries = new Map<string, string>();
-  constructor(private readonly capacity = 100_000) {}
-
-  async keyFor(provider: string, resourceId: string): Promise<string | undefined> {
-    return this.entries.get(`${provider}\u0000${resourceId}`);
-  }
-
-  async remember(provider: string, resourceId: string, keyName: string): Promise<void> {
-    const id = `${provider}\u0000${resourceId}`;
-    this.entries.delete(id);
-    this.entries.set(id, keyName);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  async forget(provider: string, resourceId: string): Promise<void> {
-    this.entries.delete(`${provider}\u0000${resourceId}`);
-  }
 }

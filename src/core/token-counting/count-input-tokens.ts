@@ -1,5 +1,5 @@
-import type { ChatContentPart, ChatMessage, ChatRequest } from "../schema/chat.js";
-import { isRecord } from "../schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatRequest } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 import type { Tokenizer } from "./bundled-tokenizers.js";
 
 /**

@@ -1,12 +1,13 @@
-import type { Engine, EngineRequest, EngineResult } from "../engine.js";
+import type { Engine, EngineResult } from "../engine.js";
+import type { EngineRequest } from "../engine-request.js";
 import { parseModelString, type ModelRef } from "../routing/model-string.js";
-import { GatewayFailure, failure, type BifrostError } from "../schema/error.js";
-import type { ExtraFields } from "../schema/extra-fields.js";
-import type { JsonObject } from "../schema/json.js";
+import { GatewayFailure, failure, type BifrostError } from "../../schema/error.js";
+import type { ExtraFields } from "../../schema/extra-fields.js";
+import type { JsonObject } from "../../schema/json.js";
 import { loadTokenizer } from "./bundled-tokenizers.js";
 import { chooseTokenizer, type TokenizerName } from "./choose-tokenizer.js";
 import { countChatInputTokens } from "./count-input-tokens.js";
-import { countTokensBodyAsChat } from "./count-tokens-body.js";
+import { countTokensBodyAsChat } from "../../schema/count-tokens-body.js";
 
 /** One count: the model as the caller wrote it, and the canonical count_tokens body (see count-tokens-body.ts). */
 export type CountTokensRequest = Pick<EngineRequest, "defaultProvider" | "pinnedKey" | "forwardHeaders" | "sendBackRaw" | "signal"> & {

@@ -1,9 +1,9 @@
 import type { ServerResponse } from "node:http";
-import type { BifrostError } from "../../core/schema/error.js";
-import { GatewayFailure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { ResourceOperation } from "../../core/schema/resource-operation.js";
-import type { CanonicalBatch } from "../../core/schema/resources.js";
+import type { BifrostError } from "../../schema/error.js";
+import { GatewayFailure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { ResourceOperation } from "../../schema/resource-operation.js";
+import type { CanonicalBatch } from "../../schema/resources.js";
 import { anthropicErrorBody } from "../../integrations/anthropic/anthropic-error-response.js";
 import { toAnthropicBatchList, toAnthropicMessageBatch } from "../../integrations/anthropic/convert-message-batch.js";
 import { readJsonBody } from "../read-body.js";

@@ -1,7 +1,8 @@
 import type { ServerResponse } from "node:http";
-import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
+import type { Engine, EngineResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
+import { GatewayFailure, type BifrostError } from "../../schema/error.js";
 import { anthropicErrorBody } from "../../integrations/anthropic/anthropic-error-response.js";
 import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../../integrations/anthropic/convert-anthropic-request-to-chat.js";
 import { convertChatResponseToAnthropic } from "../../integrations/anthropic/convert-chat-response-to-anthropic.js";

@@ -1,5 +1,5 @@
 import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
-import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
+import { requestTypeOf, type Operation } from "../../schema/request-type.js";
 import { jobEnvelope, jobNotFound, jobOwnerOf } from "../async-jobs.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";

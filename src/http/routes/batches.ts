@@ -1,7 +1,7 @@
-import type { EngineRequest } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, withErrorContext, type BifrostError } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import { GatewayFailure, withErrorContext, type BifrostError } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";

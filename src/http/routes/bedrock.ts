@@ -1,8 +1,9 @@
 import type { ServerResponse } from "node:http";
-import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import { GatewayFailure, type BifrostError } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 import { bedrockErrorResponse } from "../../integrations/bedrock/bedrock-error-response.js";
 import { convertChatResponseToConverse } from "../../integrations/bedrock/convert-chat-response-to-converse.js";
 import { convertConverseRequestToChat } from "../../integrations/bedrock/convert-converse-request-to-chat.js";

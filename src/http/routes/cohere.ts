@@ -1,16 +1,16 @@
 import type { ServerResponse } from "node:http";
-import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, type BifrostError } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import { GatewayFailure, type BifrostError } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
 import { convertCohereChatRequest } from "../../integrations/cohere/convert-cohere-chat-request.js";
 import { convertCohereEmbedRequest, encodeCohereEmbedResponse } from "../../integrations/cohere/convert-cohere-embed.js";
 import { convertCohereRerankRequest, encodeCohereRerankResponse } from "../../integrations/cohere/convert-cohere-rerank.js";
 import { encodeCohereChatResponse } from "../../integrations/cohere/encode-cohere-chat-response.js";
-import { createCohereStreamEncoder } from "../../integrations/cohere/encode-cohere-chat-stream.js";
+import { createCohereStreamEncoder, type CohereStreamEncoder } from "../../integrations/cohere/encode-cohere-chat-stream.js";
 import { encodeCohereError } from "../../integrations/cohere/encode-cohere-error.js";
-import type { CohereStreamEvent } from "../../providers/cohere/cohere-types.js";
 import { engineRequestFor, fallbacksOf } from "../engine-request.js";
 import { readJsonBody } from "../read-body.js";
 import { sendJson } from "../respond.js";
@@ -19,6 +19,9 @@ import { sseEventText, startSse } from "../sse-writer.js";
 import { pipeEncodedStream } from "../stream-renderer.js";
 import { executeRequest, type InferenceOptions } from "./inference.js";
 import { convertNativeBody } from "../convert-native-body.js";
+
+/** One Cohere v2 stream event, as the surface's encoder makes it. */
+type CohereEvent = ReturnType<CohereStreamEncoder["push"]>[number];
 
 const SURFACE_PROVIDER = "cohere";
 
@@ -70,7 +73,7 @@ function engineRequest(ctx: RouteContext, op: Operation, model: string, call: Su
 function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const encoder = createCohereStreamEncoder();
   startSse(res);
-  return pipeEncodedStream<CohereStreamEvent>(res, result.items, {
+  return pipeEncodedStream<CohereEvent>(res, result.items, {
     encode: (chunk) => encoder.push(chunk.data),
     finish: () => encoder.end(),
     fail: (error) => encoder.fail(error.error.message),

@@ -1,5 +1,5 @@
-import { GatewayFailure, withErrorContext } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import { GatewayFailure, withErrorContext } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { readJsonBody } from "../read-body.js";
 import { sendError } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";

@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, gatewayError, withErrorContext, type BifrostError } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import { validateBody } from "../../core/schema/validate.js";
+import { GatewayFailure, gatewayError, withErrorContext, type BifrostError } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import { validateBody } from "../../schema/validate.js";
 import { countTokens, type CountTokensRequest, type TokenCount } from "../../core/token-counting/count-tokens.js";
 import { anthropicErrorBody } from "../../integrations/anthropic/anthropic-error-response.js";
 import { convertAnthropicRequestToChat, type AnthropicSurfaceRequest } from "../../integrations/anthropic/convert-anthropic-request-to-chat.js";

@@ -1,8 +1,9 @@
 import type { ServerResponse } from "node:http";
-import type { EngineRequest, EngineResult } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
-import { GatewayFailure, gatewayError, type BifrostError } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import { GatewayFailure, gatewayError, type BifrostError } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 import { canonicalToGenaiEmbeddings, genaiEmbeddingToCanonical, type GenaiEmbedMethod } from "../../integrations/genai/convert-genai-embeddings.js";
 import { genaiRequestToCanonical } from "../../integrations/genai/convert-genai-request.js";
 import { canonicalToGenaiResponse } from "../../integrations/genai/convert-canonical-to-genai-response.js";

@@ -1,10 +1,11 @@
 import type { ServerResponse } from "node:http";
 import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
-import type { Engine, EngineRequest, EngineResult } from "../../core/engine.js";
-import { GatewayFailure, gatewayError, type BifrostError, type ErrorDetails } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
-import { requestTypeOf, type Operation } from "../../core/schema/request-type.js";
-import { validateBody, type ValidBody } from "../../core/schema/validate.js";
+import type { Engine, EngineResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
+import { GatewayFailure, gatewayError, type BifrostError, type ErrorDetails } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
+import { requestTypeOf, type Operation } from "../../schema/request-type.js";
+import { validateBody, type ValidBody } from "../../schema/validate.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { engineOutcome, engineRequestFor } from "../engine-request.js";
 import { readJsonBody, type BodyLimits } from "../read-body.js";

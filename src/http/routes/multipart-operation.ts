@@ -1,6 +1,6 @@
-import { GatewayFailure, withErrorContext } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import { GatewayFailure, withErrorContext } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
 import { engineRequestFor } from "../engine-request.js";
 import { readMultipartForm, type MultipartForm } from "../read-multipart.js";
 import { sendError } from "../respond.js";
@@ -82,8 +82,8 @@ function multipartOperationHandler(spec: MultipartOperation, options: InferenceO
 function formBody(pairs: ReadonlyArray<readonly [string, string]>): JsonObject {
   const body: JsonObject = {};
   for (const [name, value] of pairs) {
-    const seen = body[name];
-    body[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    const seen: unknown = body[name];
+    body[name] = seen === undefined ? value : Array.isArray(seen) ? [...(seen as unknown[]), value] : [seen, value];
   }
   return body;
 }

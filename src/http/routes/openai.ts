@@ -1,4 +1,4 @@
-import type { Operation } from "../../core/schema/request-type.js";
+import type { Operation } from "../../schema/request-type.js";
 import type { Router } from "../router.js";
 import type { InferenceOptions } from "./inference.js";
 import { imageEditHandler } from "./multipart-operation.js";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../core/schema/request-type.js";
+import type { Operation } from "../../schema/request-type.js";
 import type { RouteHandler } from "../router.js";
 import { inferenceHandler, type InferenceOptions, type SurfaceOptions } from "./inference.js";
 import { speechHandler } from "./speech.js";

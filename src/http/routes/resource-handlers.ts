@@ -1,9 +1,10 @@
 import type { ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import type { BytesResult, Engine, EngineRequest, ResourceResult } from "../../core/engine.js";
-import { GatewayFailure, gatewayError, withErrorContext, type BifrostError, type ErrorDetails } from "../../core/schema/error.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import type { ResourceOperation } from "../../core/schema/resource-operation.js";
+import type { BytesResult, Engine, ResourceResult } from "../../core/engine.js";
+import type { EngineRequest } from "../../core/engine-request.js";
+import { GatewayFailure, gatewayError, withErrorContext, type BifrostError, type ErrorDetails } from "../../schema/error.js";
+import type { Operation } from "../../schema/request-type.js";
+import type { ResourceOperation } from "../../schema/resource-operation.js";
 import { callerPartsOf, engineOutcome } from "../engine-request.js";
 import { modelProviderOf } from "../gateway-headers.js";
 import { readMultipartForm } from "../read-multipart.js";

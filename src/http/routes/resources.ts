@@ -1,6 +1,6 @@
 import type { Engine } from "../../core/engine.js";
-import { GatewayFailure } from "../../core/schema/error.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import { GatewayFailure } from "../../schema/error.js";
+import type { Operation } from "../../schema/request-type.js";
 import { callerPartsOf } from "../engine-request.js";
 import { sendError, sendJson } from "../respond.js";
 import type { RouteContext } from "../router.js";

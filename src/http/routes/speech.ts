@@ -1,5 +1,5 @@
-import type { ErrorDetails } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import type { ErrorDetails } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { engineRequestFor } from "../engine-request.js";
 import { sendError } from "../respond.js";

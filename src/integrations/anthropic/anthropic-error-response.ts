@@ -1,4 +1,4 @@
-import type { BifrostError } from "../../core/schema/error.js";
+import type { BifrostError } from "../../schema/error.js";
 import { ANTHROPIC_ERROR_STATUS, anthropicErrorTypeFor } from "../../providers/anthropic/anthropic-error-types.js";
 import type { AnthropicErrorBody } from "../../providers/anthropic/anthropic-types.js";
 

@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
-import { failure, type GatewayFailure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
+import { failure, type GatewayFailure } from "../../schema/error.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 
 /** An Anthropic Messages request read into the canonical schema. */
 export interface AnthropicSurfaceRequest {
@@ -156,12 +156,12 @@ function assistantMessage(content: unknown, param: string): ChatMessage {
       case "thinking":
         details.push({
           type: "reasoning.text",
-          text: String(block["thinking"] ?? ""),
+          text: textOf(block["thinking"]),
           ...(typeof block["signature"] === "string" && block["signature"] ? { signature: block["signature"] } : {}),
         });
         return;
       case "redacted_thinking":
-        details.push({ type: "reasoning.encrypted", data: String(block["data"] ?? "") });
+        details.push({ type: "reasoning.encrypted", data: textOf(block["data"]) });
         return;
       default:
         throw invalid(`${where}.type: assistant blocks of type '${String(block["type"])}' are not supported here`, `${where}.type`);

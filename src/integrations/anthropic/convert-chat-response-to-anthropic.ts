@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { AnthropicMessage, AnthropicResponseBlock } from "../../providers/anthropic/anthropic-types.js";
 import { mapFinishReasonToAnthropic, mapUsageToAnthropic } from "./map-chat-result-to-anthropic.js";
 
@@ -30,9 +30,9 @@ function reasoningBlocks(message: JsonObject): AnthropicResponseBlock[] {
     return typeof text === "string" && text !== "" ? [{ type: "thinking", thinking: text, signature: "" }] : [];
   }
   return details.flatMap((detail): AnthropicResponseBlock[] => {
-    if (detail["type"] === "reasoning.encrypted") return [{ type: "redacted_thinking", data: String(detail["data"] ?? "") }];
+    if (detail["type"] === "reasoning.encrypted") return [{ type: "redacted_thinking", data: textOf(detail["data"]) }];
     const text = detail["type"] === "reasoning.summary" ? detail["summary"] : detail["text"];
-    return [{ type: "thinking", thinking: String(text ?? ""), signature: String(detail["signature"] ?? "") }];
+    return [{ type: "thinking", thinking: textOf(text), signature: textOf(detail["signature"]) }];
   });
 }
 
@@ -47,7 +47,7 @@ function toolUseBlocks(toolCalls: unknown): AnthropicResponseBlock[] {
   if (!Array.isArray(toolCalls)) return [];
   return toolCalls.filter(isRecord).map((call) => {
     const fn = isRecord(call["function"]) ? call["function"] : {};
-    return { type: "tool_use", id: String(call["id"] ?? ""), name: String(fn["name"] ?? ""), input: parseToolInput(fn["arguments"]) };
+    return { type: "tool_use", id: textOf(call["id"]), name: textOf(fn["name"]), input: parseToolInput(fn["arguments"]) };
   });
 }
 

@@ -1,5 +1,5 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { BatchStatus, CanonicalBatch } from "../../core/schema/resources.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { BatchStatus, CanonicalBatch } from "../../schema/resources.js";
 import type { AnthropicMessageBatch } from "../../providers/anthropic/message-batches.js";
 
 /**

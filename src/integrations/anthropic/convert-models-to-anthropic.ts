@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { AnthropicModelInfo, AnthropicModelList } from "../../providers/anthropic/anthropic-types.js";
 
 /**
@@ -9,7 +9,7 @@ export function convertModelsToAnthropic(list: JsonObject, bareProvider: string 
   const models = Array.isArray(list["data"]) ? list["data"].filter(isRecord) : [];
   const prefix = bareProvider ? `${bareProvider}/` : undefined;
   const data = models.map((model): AnthropicModelInfo => {
-    const fullId = String(model["id"] ?? "");
+    const fullId = textOf(model["id"]);
     const id = prefix && fullId.startsWith(prefix) ? fullId.slice(prefix.length) : fullId;
     const created = typeof model["created"] === "number" ? model["created"] : 0;
     return {

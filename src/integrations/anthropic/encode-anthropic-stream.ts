@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { AnthropicStopReason } from "../../providers/anthropic/anthropic-types.js";
 import { mapFinishReasonToAnthropic, mapUsageToAnthropic } from "./map-chat-result-to-anthropic.js";
 
@@ -110,7 +110,7 @@ function encodeReasoning(state: EncoderState, delta: JsonObject, events: Anthrop
   for (const detail of details) {
     const key = `reasoning:${typeof detail["index"] === "number" ? detail["index"] : 0}`;
     if (detail["type"] === "reasoning.encrypted") {
-      openBlock(state, key, { type: "redacted_thinking", data: String(detail["data"] ?? "") }, events);
+      openBlock(state, key, { type: "redacted_thinking", data: textOf(detail["data"]) }, events);
       close(state, events);
       continue;
     }
@@ -130,7 +130,7 @@ function encodeToolCall(state: EncoderState, call: JsonObject, events: Anthropic
   let index = state.toolBlocks.get(toolIndex);
   if (index === undefined) {
     const id = typeof call["id"] === "string" && call["id"] ? call["id"] : `toolu_${randomUUID().replace(/-/g, "")}`;
-    index = openBlock(state, `tool:${toolIndex}`, { type: "tool_use", id, name: String(fn["name"] ?? ""), input: {} }, events);
+    index = openBlock(state, `tool:${toolIndex}`, { type: "tool_use", id, name: textOf(fn["name"]), input: {} }, events);
     state.toolBlocks.set(toolIndex, index);
   }
   const args = fn["arguments"];

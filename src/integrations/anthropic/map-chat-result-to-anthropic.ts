@@ -1,4 +1,4 @@
-import { isRecord } from "../../core/schema/json.js";
+import { isRecord } from "../../schema/json.js";
 import type { AnthropicStopReason, AnthropicUsage } from "../../providers/anthropic/anthropic-types.js";
 
 /** OpenAI `finish_reason` → Anthropic `stop_reason`. */

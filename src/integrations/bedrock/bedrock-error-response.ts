@@ -1,4 +1,4 @@
-import type { BifrostError } from "../../core/schema/error.js";
+import type { BifrostError } from "../../schema/error.js";
 import { bedrockExceptionForStatus } from "../../providers/bedrock/bedrock-exceptions.js";
 
 export interface BedrockErrorResponse {

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { BedrockContentBlock, ConverseResponse } from "../../providers/bedrock/types.js";
 import { latencyOf, mapFinishReasonToBedrock, mapUsageToBedrock } from "./map-chat-result-to-bedrock.js";
 
@@ -21,12 +21,12 @@ export function convertChatResponseToConverse(body: JsonObject): ConverseRespons
 
 export function converseContentOf(message: JsonObject): BedrockContentBlock[] {
   const blocks: BedrockContentBlock[] = reasoningBlocksOf(message);
-  const text = textOf(message["content"]);
+  const text = textOfContent(message["content"]);
   if (text) blocks.push({ text });
   const toolCalls = Array.isArray(message["tool_calls"]) ? message["tool_calls"].filter(isRecord) : [];
   for (const call of toolCalls) {
     const fn = isRecord(call["function"]) ? call["function"] : {};
-    blocks.push({ toolUse: { toolUseId: String(call["id"] ?? ""), name: String(fn["name"] ?? ""), input: toolInputOf(fn["arguments"]) } });
+    blocks.push({ toolUse: { toolUseId: textOf(call["id"]), name: textOf(fn["name"]), input: toolInputOf(fn["arguments"]) } });
   }
   return blocks;
 }
@@ -50,7 +50,7 @@ function reasoningBlocksOf(message: JsonObject): BedrockContentBlock[] {
   return blocks;
 }
 
-function textOf(content: unknown): string {
+function textOfContent(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   return content

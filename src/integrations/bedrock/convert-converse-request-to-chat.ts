@@ -1,5 +1,5 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { failure, type GatewayFailure } from "../../schema/error.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import { cacheControlFor } from "../../providers/bedrock/bedrock-cache-point.js";
 import { mimeOfDocumentFormat, mimeOfImageFormat, toDataUrl } from "../../providers/bedrock/bedrock-media.js";
 
@@ -95,12 +95,12 @@ function mediaOrTextPart(block: JsonObject, where: string): JsonObject {
   const image = block["image"];
   if (isRecord(image)) {
     const bytes = bytesOf(image["source"], `${where}.image.source`);
-    return { type: "image_url", image_url: { url: toDataUrl(mimeOfImageFormat(String(image["format"] ?? "png")), bytes) } };
+    return { type: "image_url", image_url: { url: toDataUrl(mimeOfImageFormat(textOf(image["format"], "png")), bytes) } };
   }
   const document = block["document"];
   if (isRecord(document)) {
     const bytes = bytesOf(document["source"], `${where}.document.source`);
-    const format = String(document["format"] ?? "txt");
+    const format = textOf(document["format"], "txt");
     const name = typeof document["name"] === "string" ? document["name"] : "document";
     return { type: "file", file: { filename: `${name}.${format}`, file_data: toDataUrl(mimeOfDocumentFormat(format), bytes) } };
   }
@@ -158,9 +158,9 @@ function assistantMessageOf(blocks: JsonObject[], where: string): JsonObject {
 
 function toolCallOf(toolUse: JsonObject): JsonObject {
   return {
-    id: String(toolUse["toolUseId"] ?? ""),
+    id: textOf(toolUse["toolUseId"]),
     type: "function",
-    function: { name: String(toolUse["name"] ?? ""), arguments: JSON.stringify(toolUse["input"] ?? {}) },
+    function: { name: textOf(toolUse["name"]), arguments: JSON.stringify(toolUse["input"] ?? {}) },
   };
 }
 
@@ -180,9 +180,9 @@ function compactContent(parts: JsonObject[]): string | JsonObject[] {
   return parts;
 }
 
-function unsupportedBlock(block: JsonObject, where: string): never {
+function unsupportedBlock(block: JsonObject, where: string): GatewayFailure {
   const kind = Object.keys(block)[0] ?? "empty";
-  throw failure({ status: 400, message: `${kind} content blocks are not supported by the gateway`, param: where });
+  return failure({ status: 400, message: `${kind} content blocks are not supported by the gateway`, param: where });
 }
 
 function inferenceParamsOf(config: unknown): JsonObject {
@@ -217,7 +217,7 @@ function toolOf(spec: JsonObject): JsonObject {
   return {
     type: "function",
     function: {
-      name: String(spec["name"] ?? ""),
+      name: textOf(spec["name"]),
       ...(typeof spec["description"] === "string" ? { description: spec["description"] } : {}),
       parameters: schema ?? { type: "object", properties: {} },
       ...(typeof spec["strict"] === "boolean" ? { strict: spec["strict"] } : {}),

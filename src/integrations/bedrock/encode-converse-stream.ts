@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { BifrostError } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { BifrostError } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import { bedrockStreamExceptionForStatus } from "../../providers/bedrock/bedrock-exceptions.js";
 import { encodeEventStreamMessage } from "../../providers/bedrock/event-stream.js";
 import type { BedrockStreamEventType } from "../../providers/bedrock/types.js";

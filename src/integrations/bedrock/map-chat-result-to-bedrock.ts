@@ -1,4 +1,4 @@
-import { isRecord } from "../../core/schema/json.js";
+import { isRecord } from "../../schema/json.js";
 import type { BedrockStopReason, BedrockTokenUsage } from "../../providers/bedrock/types.js";
 
 /** OpenAI `finish_reason` → Converse `stopReason`. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { CohereChatRequest, CohereMessage } from "../../providers/cohere/cohere-types.js";
 import { parseCohereBody } from "./parse-cohere-body.js";
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { encodeEmbeddingBase64, type EmbeddingRequest } from "../../core/schema/embedding.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { encodeEmbeddingBase64, type EmbeddingRequest } from "../../schema/embedding.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { CohereEmbedResponse } from "../../providers/cohere/cohere-types.js";
 import { parseCohereBody } from "./parse-cohere-body.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { RerankRequest } from "../../core/schema/rerank.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { RerankRequest } from "../../schema/rerank.js";
 import type { CohereRerankResponse } from "../../providers/cohere/cohere-types.js";
 import { parseCohereBody } from "./parse-cohere-body.js";
 

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { CohereAssistantContent, CohereChatResponse, CohereCitation, CohereToolCall } from "../../providers/cohere/cohere-types.js";
 import { toCohereFinishReason } from "../../providers/cohere/map-cohere-finish-reason.js";
 import { encodeCohereUsage } from "./encode-cohere-usage.js";

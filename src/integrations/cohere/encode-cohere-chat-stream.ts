@@ -1,5 +1,5 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { CohereCitation, CohereStreamEvent, CohereUsage } from "../../providers/cohere/cohere-types.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { CohereStreamEvent, CohereUsage } from "../../providers/cohere/cohere-types.js";
 import { toCohereFinishReason } from "../../providers/cohere/map-cohere-finish-reason.js";
 import { encodeCohereUsage } from "./encode-cohere-usage.js";
 
@@ -66,7 +66,7 @@ function pushChunk(state: CohereStreamEncoderState, chunk: JsonObject): CohereSt
   const usage = encodeCohereUsage(chunk["usage"]);
   if (usage) state.usage = usage;
   const choices = Array.isArray(chunk["choices"]) ? chunk["choices"] : [];
-  const choice = choices.find((c: unknown) => isRecord(c) && (c["index"] ?? 0) === 0);
+  const choice: unknown = choices.find((c: unknown) => isRecord(c) && (c["index"] ?? 0) === 0);
   if (!isRecord(choice)) return events;
   const delta = isRecord(choice["delta"]) ? choice["delta"] : {};
   const reasoning = delta["reasoning"];
@@ -81,7 +81,7 @@ function pushChunk(state: CohereStreamEncoderState, chunk: JsonObject): CohereSt
   for (const citation of citations) {
     if (!isRecord(citation)) continue;
     const index = state.nextCitationIndex++;
-    events.push({ type: "citation-start", index, delta: { message: { citations: citation as CohereCitation } } }, { type: "citation-end", index });
+    events.push({ type: "citation-start", index, delta: { message: { citations: citation } } }, { type: "citation-end", index });
   }
   if (typeof choice["finish_reason"] === "string") state.finishReason = choice["finish_reason"];
   return events;
@@ -96,7 +96,7 @@ function contentDelta(state: CohereStreamEncoderState, kind: "text" | "thinking"
     const empty = kind === "text" ? { type: "text" as const, text: "" } : { type: "thinking" as const, thinking: "" };
     events.push({ type: "content-start", index, delta: { message: { content: empty } } });
   }
-  const index = state.openBlock!.index;
+  const index = state.openBlock.index;
   const piece = kind === "text" ? { text } : { thinking: text };
   events.push({ type: "content-delta", index, delta: { message: { content: piece } } });
   return events;

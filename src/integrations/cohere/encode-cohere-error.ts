@@ -1,4 +1,4 @@
-import type { BifrostError } from "../../core/schema/error.js";
+import type { BifrostError } from "../../schema/error.js";
 import type { CohereErrorBody } from "../../providers/cohere/cohere-types.js";
 
 /** A gateway error in Cohere's shape (`{id, message}`), answered with the error's own status. */

@@ -1,4 +1,4 @@
-import { isRecord } from "../../core/schema/json.js";
+import { isRecord } from "../../schema/json.js";
 import type { CohereUsage } from "../../providers/cohere/cohere-types.js";
 
 /**

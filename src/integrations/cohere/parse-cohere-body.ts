@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { failure } from "../../core/schema/error.js";
+import { failure } from "../../schema/error.js";
 
 /** Checks a Cohere request body against its schema; a 400 names the first field that is wrong. */
 export function parseCohereBody<T>(schema: z.ZodType<T>, raw: unknown): T {

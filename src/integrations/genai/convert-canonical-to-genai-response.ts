@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart, GeminiUsageMetadata } from "../../providers/gemini/gemini-types.js";
 
 const FINISH_REASONS: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 
 const NESTED_SCHEMA_LISTS = ["anyOf", "oneOf", "allOf"] as const;
 

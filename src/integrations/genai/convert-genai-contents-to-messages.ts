@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { GeminiFunctionResponse, GeminiPart } from "../../providers/gemini/gemini-types.js";
 
 const AUDIO_FORMATS: Readonly<Record<string, string>> = { "audio/wav": "wav", "audio/x-wav": "wav", "audio/mp3": "mp3", "audio/mpeg": "mp3" };
@@ -53,7 +53,7 @@ function systemMessage(instruction: unknown): ChatMessage | undefined {
 
 function partOf(part: unknown, param: string): GeminiPart {
   if (!isRecord(part)) throw failure({ status: 400, message: "a part must be an object", param });
-  return part as GeminiPart;
+  return part;
 }
 
 function assistantMessage(parts: GeminiPart[], turn: number, pending: PendingCall[], param: string): ChatMessage {

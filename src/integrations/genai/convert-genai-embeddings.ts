@@ -1,5 +1,5 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 
 export type GenaiEmbedMethod = "embedContent" | "batchEmbedContents";
 

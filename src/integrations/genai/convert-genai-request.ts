@@ -1,6 +1,6 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject, textOf, quoted } from "../../schema/json.js";
 import { genaiContentsToMessages } from "./convert-genai-contents-to-messages.js";
 import { geminiSchemaToJsonSchema } from "./convert-gemini-schema-to-json-schema.js";
 
@@ -77,7 +77,7 @@ function responseFormat(config: JsonObject): JsonObject | undefined {
   const mime = config["responseMimeType"];
   if (mime === undefined || mime === "text/plain") return undefined;
   if (mime !== "application/json") {
-    throw failure({ status: 400, message: `responseMimeType ${String(mime)} is not supported by the gateway`, param: "generationConfig.responseMimeType" });
+    throw failure({ status: 400, message: `responseMimeType ${quoted(mime)} is not supported by the gateway`, param: "generationConfig.responseMimeType" });
   }
   const jsonSchema = config["responseJsonSchema"] ?? config["_responseJsonSchema"];
   const schema = jsonSchema ?? (config["responseSchema"] === undefined ? undefined : geminiSchemaToJsonSchema(config["responseSchema"]));
@@ -128,7 +128,7 @@ function functionTools(tool: unknown, param: string): JsonObject[] {
 }
 
 function toolChoiceOf(config: JsonObject): unknown {
-  const mode = String(config["mode"] ?? "AUTO").toUpperCase();
+  const mode = textOf(config["mode"], "AUTO").toUpperCase();
   const names = Array.isArray(config["allowedFunctionNames"]) ? config["allowedFunctionNames"].filter((n): n is string => typeof n === "string") : [];
   if (mode === "NONE") return "none";
   if (mode === "ANY" && names.length === 1) return { type: "function", function: { name: names[0] } };

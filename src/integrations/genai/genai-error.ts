@@ -1,4 +1,4 @@
-import type { BifrostError } from "../../core/schema/error.js";
+import type { BifrostError } from "../../schema/error.js";
 
 /** Google's canonical status names for HTTP codes (google.rpc.Code). */
 const GOOGLE_STATUS: Readonly<Record<number, string>> = {

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from "../../providers/gemini/gemini-types.js";
 import { functionCallParts, genaiFinishReason, genaiUsage, reasoningParts, textParts } from "./convert-canonical-to-genai-response.js";
 

@@ -1,7 +1,7 @@
 import { DEFAULTS } from "../../config/defaults.js";
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
 import type { BuiltUpstreamRequest, ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import { upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";

@@ -1,5 +1,5 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
 import type { AnthropicThinkingConfig } from "./anthropic-types.js";
 
 /** Anthropic requires `max_tokens`; this is what Iris asks for when the caller sets none. */

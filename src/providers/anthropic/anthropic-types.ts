@@ -158,7 +158,7 @@ export interface AnthropicMessage {
   role: "assistant";
   model: string;
   content: AnthropicResponseBlock[];
-  stop_reason: AnthropicStopReason | string | null;
+  stop_reason: AnthropicStopReason | (string & {}) | null;
   stop_sequence: string | null;
   usage: AnthropicUsage;
   [extra: string]: unknown;

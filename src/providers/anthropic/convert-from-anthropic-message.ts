@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatResponse, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
+import type { ChatMessage, ChatResponse, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
 import type { AnthropicMessage } from "./anthropic-types.js";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.js";
 import { mapAnthropicUsage } from "./map-anthropic-usage.js";

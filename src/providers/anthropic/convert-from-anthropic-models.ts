@@ -1,5 +1,5 @@
-import type { JsonObject } from "../../core/schema/json.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { JsonObject } from "../../schema/json.js";
+import { isRecord } from "../../schema/json.js";
 
 /** Anthropic's model list → OpenAI's (`created` in epoch seconds; `display_name` kept). */
 export function fromAnthropicModelList(native: unknown): JsonObject {

@@ -1,6 +1,6 @@
-import type { ChatContentPart } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatContentPart } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, textOf } from "../../schema/json.js";
 import type {
   AnthropicCacheControl,
   AnthropicDocumentBlock,
@@ -23,7 +23,7 @@ function toAnthropicBlock(part: ChatContentPart, param: string): AnthropicUserCo
   const cache = cacheControlOf(part);
   switch (part.type) {
     case "text":
-      return withCache({ type: "text", text: String(part["text"] ?? "") }, cache);
+      return withCache({ type: "text", text: textOf(part["text"]) }, cache);
     case "image_url":
       return withCache(imageBlock(part["image_url"], param), cache);
     case "file":

@@ -1,5 +1,6 @@
-import type { ChatMessage, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
+import { textOf } from "../../schema/json.js";
+import type { ChatMessage, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
 import type {
   AnthropicMessageParam,
   AnthropicRedactedThinkingBlock,
@@ -63,7 +64,7 @@ function assistantBlocks(message: ChatMessage, param: string): AnthropicRequestB
   }
   if (Array.isArray(message.content)) {
     message.content.forEach((part, j) => {
-      if (part.type === "text") blocks.push(withCache({ type: "text", text: String(part["text"] ?? "") }, cacheControlOf(part)));
+      if (part.type === "text") blocks.push(withCache({ type: "text", text: textOf(part["text"]) }, cacheControlOf(part)));
       else if (part.type !== "refusal") {
         throw failure({ status: 400, message: `assistant messages may only hold text parts, not '${part.type}'`, param: `${param}.content[${j}].type` });
       }

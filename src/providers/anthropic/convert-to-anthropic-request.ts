@@ -1,6 +1,6 @@
-import type { ChatMessage, ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, quoted } from "../../schema/json.js";
 import { prepareAnthropicTools } from "./anthropic-prepare-tools.js";
 import { anthropicLengthSettings } from "./anthropic-thinking-budget.js";
 import type { AnthropicMessagesRequest, AnthropicOutputConfig } from "./anthropic-types.js";
@@ -34,7 +34,7 @@ const SERVICE_TIERS: Readonly<Record<string, "auto" | "standard_only">> = { auto
 export function toAnthropicRequest(request: ChatRequest, model: string, stream: boolean): AnthropicMessagesRequest {
   rejectUnsupportedParams(request);
   if (!Array.isArray(request.messages)) throw failure({ status: 400, message: "messages must be an array", param: "messages" });
-  const { system, messages } = toAnthropicConversation(request.messages as ChatMessage[]);
+  const { system, messages } = toAnthropicConversation(request.messages);
   const body: AnthropicMessagesRequest = { model, messages, ...anthropicLengthSettings(request) };
   if (system) body.system = system;
   if (stream) body.stream = true;
@@ -85,6 +85,6 @@ function toOutputConfig(format: unknown): AnthropicOutputConfig | undefined {
 function serviceTier(tier: unknown): "auto" | "standard_only" | undefined {
   if (tier === undefined || tier === null) return undefined;
   const mapped = typeof tier === "string" ? SERVICE_TIERS[tier] : undefined;
-  if (!mapped) throw failure({ status: 400, message: `anthropic does not support service_tier '${String(tier)}' (auto or default)`, param: "service_tier" });
+  if (!mapped) throw failure({ status: 400, message: `anthropic does not support service_tier ${quoted(tier)} (auto or default)`, param: "service_tier" });
   return mapped;
 }

@@ -1,5 +1,5 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import { countTokensBodyAsChat } from "../../core/token-counting/count-tokens-body.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import { countTokensBodyAsChat } from "../../schema/count-tokens-body.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
 import { upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import type { AnthropicMessagesRequest } from "./anthropic-types.js";

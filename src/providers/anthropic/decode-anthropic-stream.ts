@@ -1,6 +1,6 @@
-import type { ChatMessage, ReasoningDetail, Usage } from "../../core/schema/chat.js";
-import type { ErrorDetails } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatMessage, ReasoningDetail, Usage } from "../../schema/chat.js";
+import type { ErrorDetails } from "../../schema/error.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { ChunkDecoder, DecodedEvent } from "../types.js";
 import { ANTHROPIC_ERROR_STATUS } from "./anthropic-error-types.js";
 import type { AnthropicBlockDelta, AnthropicErrorObject, AnthropicResponseBlock, AnthropicStreamEvent, AnthropicUsage } from "./anthropic-types.js";
@@ -123,7 +123,7 @@ function blockStart(state: AnthropicStreamState, index: number, block: Anthropic
     case "redacted_thinking": {
       const reasoningIndex = state.reasoningCount++;
       state.blocks.set(index, { kind: "reasoning", reasoningIndex });
-      const detail: ReasoningDetail = { type: "reasoning.encrypted", data: String(block["data"] ?? ""), index: reasoningIndex };
+      const detail: ReasoningDetail = { type: "reasoning.encrypted", data: textOf(block["data"]), index: reasoningIndex };
       return [chunkEvent(state, { reasoning_details: [detail] }, rawText)];
     }
     default:

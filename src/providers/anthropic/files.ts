@@ -1,6 +1,6 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import { unixSeconds, type CanonicalFile } from "../../core/schema/resources.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import { unixSeconds, type CanonicalFile } from "../../schema/resources.js";
 import { multipartUploadRequest, pathId } from "../resource-request.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
 import { upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";

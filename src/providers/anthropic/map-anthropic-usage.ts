@@ -1,4 +1,4 @@
-import type { Usage } from "../../core/schema/chat.js";
+import type { Usage } from "../../schema/chat.js";
 import type { AnthropicUsage } from "./anthropic-types.js";
 
 /**

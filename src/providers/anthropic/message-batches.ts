@@ -1,8 +1,8 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import { unixSeconds, type BatchStatus, type BatchRequestItem, type CanonicalBatch } from "../../core/schema/resources.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import { unixSeconds, type BatchStatus, type BatchRequestItem, type CanonicalBatch } from "../../schema/resources.js";
 import { jsonRequest, pathId } from "../resource-request.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
 import { upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";

@@ -1,5 +1,5 @@
 import { DEFAULTS } from "../../config/defaults.js";
-import { isFileOrBatchOperation } from "../../core/schema/resource-operation.js";
+import { isFileOrBatchOperation } from "../../schema/resource-operation.js";
 import type { ProviderCall, ResourceAdapter } from "../types.js";
 import { upstreamBase } from "../upstream-url.js";
 import { anthropicFileRequest, decodeAnthropicFile } from "./files.js";

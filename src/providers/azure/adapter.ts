@@ -1,5 +1,5 @@
 import { DEFAULTS } from "../../config/defaults.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import type { Operation } from "../../schema/request-type.js";
 import { buildOpenAIRequest, decodeOpenAIResponse, isVerbatimOpenAIResponse, openAIStreamDecoder } from "../openai/adapter.js";
 import { openAIQuirks } from "../openai/openai-quirks.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";

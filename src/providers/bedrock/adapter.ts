@@ -1,7 +1,7 @@
 import { DEFAULTS } from "../../config/defaults.js";
 import type { KeySettings } from "../../config/types.js";
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
 import type { ProviderAdapter, ProviderCall, UpstreamRequest } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
@@ -41,7 +41,7 @@ export const bedrockAdapter: ProviderAdapter = {
     const url = call.stream ? upstreamUrl`${modelRoot}/converse-stream` : upstreamUrl`${modelRoot}/converse`;
     return { method: "POST", url, headers, body: JSON.stringify(converse) };
   },
-  authorize: async (req, call) => authorizeBedrockRequest(req, call.key),
+  authorize: (req, call) => Promise.resolve(authorizeBedrockRequest(req, call.key)),
   decodeResponse(op, native, call) {
     if (op === "embedding") {
       const family = embeddingFamilyOf(call.model, modelIdFor(call.model, call.key)) ?? "titan";

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { BedrockCachePoint } from "./types.js";
 
 /**

@@ -1,6 +1,6 @@
-import { encodeEmbeddingBase64, type EmbeddingData, type EmbeddingResponse } from "../../core/schema/embedding.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { encodeEmbeddingBase64, type EmbeddingData, type EmbeddingResponse } from "../../schema/embedding.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 
 /**
  * Embeddings through InvokeModel (`POST /model/{id}/invoke`), whose body is the model family's own:

@@ -1,5 +1,5 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { cachePointFor } from "./bedrock-cache-point.js";
 import type { BedrockTool, BedrockToolChoice, BedrockToolConfig } from "./types.js";
 

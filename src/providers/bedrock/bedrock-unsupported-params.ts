@@ -1,5 +1,5 @@
-import { failure } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import { failure } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 
 /**
  * OpenAI Chat parameters Converse has no way to honour. A value that asks for nothing beyond the

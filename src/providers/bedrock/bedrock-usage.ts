@@ -1,5 +1,5 @@
-import type { Usage } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { Usage } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 
 /**
  * Converse token usage → canonical usage. Bedrock's `inputTokens` excludes prompt-cache reads and

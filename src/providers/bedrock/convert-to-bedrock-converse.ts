@@ -1,6 +1,6 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { anthropicLengthSettings, type AnthropicLengthSettings } from "../anthropic/anthropic-thinking-budget.js";
 import { prepareBedrockTools } from "./bedrock-prepare-tools.js";
 import { rejectUnsupportedParams } from "./bedrock-unsupported-params.js";

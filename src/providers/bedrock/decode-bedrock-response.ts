@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { ChatMessage, ChatResponse, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatMessage, ChatResponse, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
+import { isRecord, textOf } from "../../schema/json.js";
 import { canonicalUsageOf } from "./bedrock-usage.js";
 import { mapBedrockStopReason } from "./map-bedrock-stop-reason.js";
 
@@ -42,9 +42,9 @@ function assistantMessageOf(blocks: readonly unknown[]): ChatMessage & { role: "
     const toolUse = block["toolUse"];
     if (isRecord(toolUse)) {
       toolCalls.push({
-        id: String(toolUse["toolUseId"] ?? ""),
+        id: textOf(toolUse["toolUseId"]),
         type: "function",
-        function: { name: String(toolUse["name"] ?? ""), arguments: JSON.stringify(toolUse["input"] ?? {}) },
+        function: { name: textOf(toolUse["name"]), arguments: JSON.stringify(toolUse["input"] ?? {}) },
       });
     }
     const reasoningContent = block["reasoningContent"];

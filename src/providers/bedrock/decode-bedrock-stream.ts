@@ -1,5 +1,5 @@
-import type { Usage } from "../../core/schema/chat.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { Usage } from "../../schema/chat.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { ChunkDecoder, DecodedEvent } from "../types.js";
 import { canonicalUsageOf } from "./bedrock-usage.js";
 import { newBedrockCompletionId } from "./decode-bedrock-response.js";
@@ -78,9 +78,9 @@ function toolStart(state: BedrockStreamState, payload: JsonObject, rawText: stri
   const index = toolIndexOf(state, payload["contentBlockIndex"]);
   const call = {
     index,
-    id: String(toolUse["toolUseId"] ?? ""),
+    id: textOf(toolUse["toolUseId"]),
     type: "function",
-    function: { name: String(toolUse["name"] ?? ""), arguments: "" },
+    function: { name: textOf(toolUse["name"]), arguments: "" },
   };
   return [chunkOf(state, { tool_calls: [call] }, rawText)];
 }

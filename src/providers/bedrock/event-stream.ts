@@ -1,7 +1,7 @@
 import { crc32 } from "node:zlib";
-import type { ErrorDetails } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
-import { framedEvents } from "../../core/stream.js";
+import type { ErrorDetails } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
+import { framedEvents } from "../stream.js";
 import type { ChunkDecoder, DecodedEvent, StreamFramer } from "../types.js";
 import { statusOfBedrockException } from "./bedrock-exceptions.js";
 

@@ -122,7 +122,7 @@ export interface BedrockTokenUsage {
 
 export interface ConverseResponse {
   output: { message: BedrockMessage };
-  stopReason: BedrockStopReason | string;
+  stopReason: BedrockStopReason | (string & {});
   usage: BedrockTokenUsage;
   metrics?: { latencyMs: number };
   additionalModelResponseFields?: unknown;
@@ -154,7 +154,7 @@ export interface BedrockContentBlockStopEvent {
 }
 
 export interface BedrockMessageStopEvent {
-  stopReason: BedrockStopReason | string;
+  stopReason: BedrockStopReason | (string & {});
   additionalModelResponseFields?: unknown;
 }
 

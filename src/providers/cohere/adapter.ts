@@ -1,8 +1,8 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import type { EmbeddingRequest } from "../../core/schema/embedding.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import type { RerankRequest } from "../../core/schema/rerank.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import type { EmbeddingRequest } from "../../schema/embedding.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import type { RerankRequest } from "../../schema/rerank.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import { trustedPath, upstreamBase, upstreamUrl } from "../upstream-url.js";

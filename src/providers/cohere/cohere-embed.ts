@@ -1,5 +1,5 @@
-import { encodeEmbeddingBase64, type EmbeddingRequest, type EmbeddingResponse } from "../../core/schema/embedding.js";
-import { failure } from "../../core/schema/error.js";
+import { encodeEmbeddingBase64, type EmbeddingRequest, type EmbeddingResponse } from "../../schema/embedding.js";
+import { failure } from "../../schema/error.js";
 import type { CohereEmbedRequest, CohereEmbedResponse } from "./cohere-types.js";
 
 /**

@@ -1,4 +1,4 @@
-import { rerankDocumentText, type RerankRequest, type RerankResponse, type RerankResult } from "../../core/schema/rerank.js";
+import { rerankDocumentText, type RerankRequest, type RerankResponse, type RerankResult } from "../../schema/rerank.js";
 import type { CohereRerankRequest, CohereRerankResponse } from "./cohere-types.js";
 
 /**

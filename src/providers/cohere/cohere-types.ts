@@ -117,7 +117,7 @@ export interface CohereCitation {
 
 export interface CohereChatResponse {
   id: string;
-  finish_reason: CohereFinishReason | string;
+  finish_reason: CohereFinishReason | (string & {});
   message: {
     role: "assistant";
     content?: CohereAssistantContent[];
@@ -149,7 +149,7 @@ export interface CohereEmbedRequest {
   texts?: string[];
   images?: string[];
   inputs?: unknown[];
-  input_type: CohereEmbedInputType | string;
+  input_type: CohereEmbedInputType | (string & {});
   embedding_types?: string[];
   output_dimension?: number;
   max_tokens?: number;

@@ -1,6 +1,6 @@
-import type { ChatMessage, ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { CohereChatRequest, CohereResponseFormat, CohereTool, CohereToolChoice } from "./cohere-types.js";
 import { convertToCohereMessages } from "./convert-to-cohere-messages.js";
 import { mapReasoningToCohereThinking } from "./map-reasoning-to-cohere-thinking.js";
@@ -18,7 +18,7 @@ const COHERE_PASSTHROUGH = ["safety_mode", "documents", "citation_options", "str
  */
 export function convertToCohereChat(body: ChatRequest, model: string, stream: boolean): CohereChatRequest {
   refuseUnsupported(body);
-  const out: CohereChatRequest = { model, messages: convertToCohereMessages(body.messages as ChatMessage[]), stream };
+  const out: CohereChatRequest = { model, messages: convertToCohereMessages(body.messages), stream };
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   if (typeof maxTokens === "number") out.max_tokens = maxTokens;
   if (typeof body.temperature === "number") out.temperature = body.temperature;

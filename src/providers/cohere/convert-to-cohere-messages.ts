@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import type {
   CohereAssistantContent,
   CohereAssistantMessage,

@@ -1,5 +1,5 @@
-import type { ChatMessage, ChatResponse, ChatToolCall } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatMessage, ChatResponse, ChatToolCall } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 import type { CohereChatResponse, CohereToolCall } from "./cohere-types.js";
 import { decodeCohereUsage } from "./decode-cohere-usage.js";
 import { mapCohereFinishReason } from "./map-cohere-finish-reason.js";

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { ChunkDecoder, DecodedEvent } from "../types.js";
 import type { CohereStreamEvent, CohereToolCall, CohereUsage } from "./cohere-types.js";
 import { decodeCohereUsage } from "./decode-cohere-usage.js";

@@ -1,5 +1,5 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 import type { CohereThinking } from "./cohere-types.js";
 
 /**

@@ -1,8 +1,8 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import { unixSeconds, type BatchResultItem, type BatchRequestItem, type BatchStatus, type CanonicalBatch } from "../../core/schema/resources.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import { unixSeconds, type BatchResultItem, type BatchRequestItem, type BatchStatus, type CanonicalBatch } from "../../schema/resources.js";
 import { jsonRequest } from "../resource-request.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
 import { answeredSegment, pathSegment, upstreamUrl, withQuery, type PathSegment, type UpstreamUrl } from "../upstream-url.js";

@@ -1,6 +1,6 @@
-import type { ChatMessage, ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 import { toGeminiConversation } from "./convert-to-gemini-contents.js";
 import { toGeminiGenerationConfig } from "./gemini-generation-config.js";
 import { prepareGeminiTools } from "./gemini-prepare-tools.js";
@@ -23,7 +23,7 @@ const UNSUPPORTED_PARAMS: ReadonlySet<string> = new Set([
 /** Canonical chat request → Gemini `GenerateContentRequest` (shared by the Gemini API and Vertex AI). */
 export function buildGeminiRequest(body: ChatRequest, provider: string): GeminiGenerateContentRequest {
   rejectUnsupported(body, provider);
-  const conversation = toGeminiConversation(body.messages as ChatMessage[]);
+  const conversation = toGeminiConversation(body.messages);
   const request: GeminiGenerateContentRequest = { contents: conversation.contents };
   if (conversation.systemInstruction) request.systemInstruction = conversation.systemInstruction;
   const { tools, toolConfig } = prepareGeminiTools(body.tools, body.tool_choice);

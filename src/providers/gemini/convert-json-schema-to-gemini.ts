@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
 import type { GeminiSchema } from "./gemini-types.js";
 
 /** Schema keywords Gemini's OpenAPI subset accepts; everything else (additionalProperties, $schema, …) is removed. */
@@ -54,7 +54,7 @@ function convert(schema: JsonObject, defs: JsonObject, depth: number): GeminiSch
   for (const [key, value] of Object.entries(resolved)) {
     if (KEPT_KEYWORDS.has(key)) out[key] = value;
   }
-  if (resolved["const"] !== undefined) out.enum = [String(resolved["const"])];
+  if (resolved["const"] !== undefined) out.enum = [textOf(resolved["const"], JSON.stringify(resolved["const"]))];
   if (Array.isArray(out.enum)) out.enum = out.enum.map(String);
   const format = resolved["format"];
   if (typeof format === "string" && type && KEPT_FORMATS[type]?.has(format)) out.format = format;

@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, textOf } from "../../schema/json.js";
 import { guessMimeType, mediaPart } from "./gemini-media.js";
 import type { GeminiContent, GeminiPart, GeminiRole } from "./gemini-types.js";
 
@@ -63,7 +63,7 @@ function textParts(content: ChatMessage["content"], param: string): GeminiPart[]
     if (part.type !== "text") {
       throw failure({ status: 400, message: `gemini system instructions take text only, not '${part.type}'`, param: `${param}[${i}].type` });
     }
-    return { text: String(part["text"] ?? "") };
+    return { text: textOf(part["text"]) };
   });
 }
 
@@ -76,7 +76,7 @@ function userParts(content: ChatMessage["content"], param: string): GeminiPart[]
 function userPart(part: ChatContentPart, param: string): GeminiPart {
   switch (part.type) {
     case "text":
-      return { text: String(part["text"] ?? "") };
+      return { text: textOf(part["text"]) };
     case "image_url": {
       const image = part["image_url"];
       const url = isRecord(image) ? image["url"] : undefined;
@@ -125,7 +125,7 @@ function assistantParts(message: ChatMessage, param: string): GeminiPart[] {
   if (typeof content === "string" && content !== "") parts.push({ text: content });
   else if (Array.isArray(content)) {
     content.forEach((part, i) => {
-      if (part.type === "text") parts.push({ text: String(part["text"] ?? "") });
+      if (part.type === "text") parts.push({ text: textOf(part["text"]) });
       else if (part.type !== "refusal") {
         throw failure({ status: 400, message: `gemini assistant turns take text and tool calls, not '${part.type}'`, param: `${param}.content[${i}].type` });
       }
@@ -172,7 +172,7 @@ function toolResponseObject(content: ChatMessage["content"]): Record<string, unk
     typeof content === "string"
       ? content
       : Array.isArray(content)
-        ? content.map((part) => (part.type === "text" ? String(part["text"] ?? "") : "")).join("")
+        ? content.map((part) => (part.type === "text" ? textOf(part["text"]) : "")).join("")
         : "";
   try {
     const parsed: unknown = JSON.parse(text);

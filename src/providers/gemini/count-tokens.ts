@@ -1,6 +1,6 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import { countTokensBodyAsChat } from "../../core/token-counting/count-tokens-body.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import { countTokensBodyAsChat } from "../../schema/count-tokens-body.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
 import { upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";

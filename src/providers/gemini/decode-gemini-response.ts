@@ -1,4 +1,4 @@
-import type { ChatChoice, ChatResponse, ChatToolCall, ReasoningDetail } from "../../core/schema/chat.js";
+import type { ChatChoice, ChatResponse, ChatToolCall, ReasoningDetail } from "../../schema/chat.js";
 import { fallbackResponseId, geminiToolCallId } from "./gemini-tool-call-id.js";
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from "./gemini-types.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";

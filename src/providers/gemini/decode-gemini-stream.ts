@@ -1,5 +1,5 @@
-import type { ChatChunk, ChatChunkChoice, ChatMessage, ChatToolCall } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatChunk, ChatChunkChoice, ChatMessage, ChatToolCall } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 import type { ChunkDecoder, DecodedEvent } from "../types.js";
 import { createdSeconds, responseIdFor } from "./decode-gemini-response.js";
 import { decodeGeminiError } from "./gemini-error.js";
@@ -54,11 +54,11 @@ export function geminiStreamDecoder(requestedModel: string): ChunkDecoder {
       } catch {
         return [{ kind: "error", error: { status: 502, message: `provider sent a stream event that is not JSON: ${data.slice(0, 200)}` } }];
       }
-      const event = Array.isArray(parsed) ? parsed[0] : parsed;
+      const event: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
       if (!isRecord(event)) return [];
       if (isRecord(event["error"])) return [{ kind: "error", error: decodeGeminiError(500, data) }];
       state.lastRawText = data;
-      return decodeEvent(state, event as GeminiGenerateContentResponse, requestedModel, data);
+      return decodeEvent(state, event, requestedModel, data);
     },
     finish(): DecodedEvent[] {
       return finishStream(state, requestedModel);
@@ -85,6 +85,7 @@ function candidateDelta(state: StreamState, candidate: GeminiCandidate, index: n
   const cs = candidateState(state, index);
   const delta: Partial<ChatMessage> = {};
   const toolCalls: ToolCallDelta[] = [];
+  let text: string | undefined;
   for (const part of candidate.content?.parts ?? []) {
     if (part.functionCall) toolCalls.push(...functionCallDeltas(state, cs, index, part, part.functionCall));
     else if (typeof part.text === "string" && part.text !== "" && part.thought === true) {
@@ -92,9 +93,10 @@ function candidateDelta(state: StreamState, candidate: GeminiCandidate, index: n
       const signature = part.thoughtSignature ? { signature: part.thoughtSignature } : {};
       delta.reasoning_details = [...(delta.reasoning_details ?? []), { type: "reasoning.text", text: part.text, index: 0, ...signature }];
     } else if (typeof part.text === "string" && part.text !== "") {
-      delta.content = (delta.content ?? "") + part.text;
+      text = (text ?? "") + part.text;
     }
   }
+  if (text !== undefined) delta.content = text;
   if (candidate.finishReason) {
     cs.finishReason = candidate.finishReason;
     toolCalls.push(...closeStreamingCall(cs));

@@ -1,7 +1,7 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import { unixSeconds, type CanonicalFile } from "../../core/schema/resources.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import { unixSeconds, type CanonicalFile } from "../../schema/resources.js";
 import { uploadStream } from "../multipart-body.js";
 import { requireUpload } from "../resource-request.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";

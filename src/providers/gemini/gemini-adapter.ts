@@ -1,6 +1,6 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import type { Operation } from "../../schema/request-type.js";
 import type { BuiltUpstreamRequest, ProviderAdapter, ProviderCall } from "../types.js";
 import { pathSegment, trustedPath, upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import { buildGeminiRequest } from "./build-gemini-request.js";

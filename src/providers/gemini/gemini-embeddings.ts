@@ -1,6 +1,6 @@
-import { encodeEmbeddingBase64, type EmbeddingData, type EmbeddingResponse } from "../../core/schema/embedding.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { encodeEmbeddingBase64, type EmbeddingData, type EmbeddingResponse } from "../../schema/embedding.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { GeminiEmbedContentRequest } from "./gemini-types.js";
 
 /** The Gemini API method and body for an embedding request: `embedContent` for one text, `batchEmbedContents` for many. */
@@ -56,7 +56,7 @@ function embeddingList(vectors: number[][], model: string, requestBody: JsonObje
 function embeddingTexts(body: JsonObject, provider: string): string[] {
   const input = body["input"];
   if (typeof input === "string") return [input];
-  if (Array.isArray(input) && input.every((item) => typeof item === "string")) return input as string[];
+  if (Array.isArray(input) && input.every((item) => typeof item === "string")) return input;
   throw failure({ status: 400, message: `${provider} embeddings take text input (a string or an array of strings), not token ids`, param: "input" });
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorDetails } from "../../core/schema/error.js";
+import type { ErrorDetails } from "../../schema/error.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { toGeminiSchema } from "./convert-json-schema-to-gemini.js";
 import type { GeminiGenerationConfig, GeminiThinkingConfig } from "./gemini-types.js";
 

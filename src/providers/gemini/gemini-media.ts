@@ -1,4 +1,4 @@
-import { failure } from "../../core/schema/error.js";
+import { failure } from "../../schema/error.js";
 import type { GeminiPart } from "./gemini-types.js";
 
 const DATA_URL = /^data:([^;,]+)((?:;[^;,=]+=[^;,]*)*);base64,(.*)$/s;

@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 
 /** Gemini `models.list` (`{models: [{name: "models/…", …}]}`) → an OpenAI model list; ids without the `models/` prefix. */
 export function decodeGeminiModelList(native: unknown): JsonObject {

@@ -1,5 +1,5 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 import { isEmptyObjectSchema, toGeminiSchema } from "./convert-json-schema-to-gemini.js";
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./gemini-types.js";
 

@@ -1,4 +1,4 @@
-import { isFileOrBatchOperation } from "../../core/schema/resource-operation.js";
+import { isFileOrBatchOperation } from "../../schema/resource-operation.js";
 import type { ResourceAdapter } from "../types.js";
 import { upstreamBase } from "../upstream-url.js";
 import { decodeGeminiBatch, geminiBatchRequest } from "./batches.js";

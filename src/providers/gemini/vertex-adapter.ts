@@ -1,6 +1,6 @@
 import type { KeySettings, VertexKeySettings } from "../../config/types.js";
-import { failure } from "../../core/schema/error.js";
-import type { Operation } from "../../core/schema/request-type.js";
+import { failure } from "../../schema/error.js";
+import type { Operation } from "../../schema/request-type.js";
 import type { ProviderAdapter, ProviderCall } from "../types.js";
 import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 import { decodeGeminiResponse } from "./decode-gemini-response.js";

@@ -1,5 +1,5 @@
-import type { ChatRequest } from "../../core/schema/chat.js";
-import { isRecord } from "../../core/schema/json.js";
+import type { ChatRequest } from "../../schema/chat.js";
+import { isRecord } from "../../schema/json.js";
 import type { AnthropicMessage } from "../anthropic/anthropic-types.js";
 import { fromAnthropicMessage } from "../anthropic/convert-from-anthropic-message.js";
 import { toAnthropicRequest } from "../anthropic/convert-to-anthropic-request.js";

@@ -1,7 +1,6 @@
-import type { importPKCS8 } from "jose";
 import type { VertexKeySettings } from "../../config/types.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord } from "../../core/schema/json.js";
+import { failure } from "../../schema/error.js";
+import { isRecord } from "../../schema/json.js";
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";

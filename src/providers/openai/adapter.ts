@@ -1,15 +1,16 @@
 import type { ProviderSettings } from "../../config/types.js";
-import { encodeEmbeddingBase64 } from "../../core/schema/embedding.js";
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import { isResourceOperation, type ResourceOperation } from "../../core/schema/resource-operation.js";
+import { encodeEmbeddingBase64 } from "../../schema/embedding.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import { isResourceOperation, type ResourceOperation } from "../../schema/resource-operation.js";
 import type { BuiltUpstreamRequest, ChunkDecoder, DecodedEvent, ProviderAdapter, ProviderCall } from "../types.js";
-import { VerbatimChunk } from "../../core/verbatim-json.js";
+import { VerbatimChunk } from "../../schema/verbatim-json.js";
 import { formFields, multipartFilesRequest, pathId } from "../resource-request.js";
 import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import { trustedPath, upstreamBase, upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
-import type { OpenAICompatibleRow, OpenAIQuirks } from "./compatible-providers.js";
+import type { OpenAICompatibleRow } from "./compatible-providers.js";
+import type { OpenAIQuirks } from "./openai-quirks.js";
 import { toOpenAIInputTokensBody } from "./openai-input-tokens-body.js";
 
 /** Body fields that steer the gateway and are never sent upstream. */

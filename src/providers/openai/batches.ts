@@ -1,6 +1,6 @@
-import { failure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { BatchRequestCounts, BatchRequestItem } from "../../core/schema/resources.js";
+import { failure } from "../../schema/error.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { BatchRequestCounts, BatchRequestItem } from "../../schema/resources.js";
 import { multipartText } from "../multipart-body.js";
 import { jsonRequest, pathId } from "../resource-request.js";
 import type { BuiltUpstreamRequest, ProviderCall } from "../types.js";
@@ -78,14 +78,14 @@ export function decodeOpenAIBatch(op: ProviderCall["op"], native: unknown, call:
   if (op === "batch_results") return { batch_id: call.resourceId, results: native };
   if (!isRecord(native)) return { value: native };
   if (op !== "batch_list") return withFullCounts(native);
-  const data = Array.isArray(native["data"]) ? native["data"].map((b) => (isRecord(b) ? withFullCounts(b) : b)) : [];
+  const data = Array.isArray(native["data"]) ? native["data"].map((b: unknown) => (isRecord(b) ? withFullCounts(b) : b)) : [];
   return { ...native, data };
 }
 
 /** OpenAI counts total/completed/failed; the canonical counts also say what succeeded and what is pending. */
 function withFullCounts(batch: JsonObject): JsonObject {
   const counts = isRecord(batch["request_counts"]) ? batch["request_counts"] : {};
-  const n = (name: string): number => (typeof counts[name] === "number" ? (counts[name] as number) : 0);
+  const n = (name: string): number => (typeof counts[name] === "number" ? (counts[name]) : 0);
   const full: BatchRequestCounts = {
     total: n("total"),
     completed: n("completed"),

@@ -1,16 +1,5 @@
-import type { Operation } from "../../core/schema/request-type.js";
 import { mistralQuirks } from "./mistral-quirks.js";
-import { mistralEfforts, openAIQuirks, withReasoningEffort, xaiEfforts } from "./openai-quirks.js";
-
-/** How one OpenAI-compatible provider differs from OpenAI itself. */
-export interface OpenAIQuirks {
-  /** Rewrites a canonical body (already copied) into what this provider accepts. */
-  adaptRequest?(op: Operation, body: Record<string, unknown>): void;
-  /** Rewrites a native response or chunk (in place) into the canonical shape. */
-  adaptResponse?(op: Operation, native: Record<string, unknown>): void;
-  /** False when the provider cannot return base64 embeddings (Iris then encodes floats itself). */
-  embeddingBase64?: boolean;
-}
+import { mistralEfforts, openAIQuirks, withReasoningEffort, xaiEfforts, type OpenAIQuirks } from "./openai-quirks.js";
 
 /** One row per OpenAI-compatible provider: data, not code. */
 export interface OpenAICompatibleRow {

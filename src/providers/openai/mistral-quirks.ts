@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { isRecord } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import type { OpenAIQuirks } from "./compatible-providers.js";
+import { isRecord } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+import type { OpenAIQuirks } from "./openai-quirks.js";
 
 /**
  * Mistral's chat API is OpenAI-like with known differences:
@@ -70,7 +70,7 @@ function shortenToolCallIds(message: unknown): unknown {
   const copy: Record<string, unknown> = { ...message };
   if (typeof copy["tool_call_id"] === "string") copy["tool_call_id"] = mistralToolCallId(copy["tool_call_id"]);
   if (Array.isArray(copy["tool_calls"])) {
-    copy["tool_calls"] = copy["tool_calls"].map((call) =>
+    copy["tool_calls"] = copy["tool_calls"].map((call: unknown) =>
       isRecord(call) && typeof call["id"] === "string" ? { ...call, id: mistralToolCallId(call["id"]) } : call,
     );
   }

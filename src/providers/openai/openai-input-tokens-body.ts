@@ -1,7 +1,7 @@
-import type { ChatContentPart, ChatMessage, ChatRequest } from "../../core/schema/chat.js";
-import { failure, type GatewayFailure } from "../../core/schema/error.js";
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import { isChatShapedCountBody } from "../../core/token-counting/count-tokens-body.js";
+import type { ChatContentPart, ChatMessage, ChatRequest } from "../../schema/chat.js";
+import { failure, type GatewayFailure } from "../../schema/error.js";
+import { isRecord, type JsonObject, textOf } from "../../schema/json.js";
+import { isChatShapedCountBody } from "../../schema/count-tokens-body.js";
 
 /**
  * The body of OpenAI's `POST /v1/responses/input_tokens`: a Responses request. One that came in as
@@ -24,7 +24,7 @@ function toInputItems(message: ChatMessage, param: string): JsonObject[] {
       return [{ type: "function_call_output", call_id: message.tool_call_id ?? "", output: toolOutput(message.content, param) }];
     case "assistant": {
       const items: JsonObject[] = [];
-      const text = textOf(message.content, param);
+      const text = inputTextOf(message.content, param);
       if (text) items.push({ role: "assistant", content: text });
       for (const call of message.tool_calls ?? []) {
         items.push({ type: "function_call", call_id: call.id, name: call.function.name, arguments: call.function.arguments });
@@ -34,7 +34,7 @@ function toInputItems(message: ChatMessage, param: string): JsonObject[] {
     case "user":
       return [{ role: "user", content: typeof message.content === "string" ? message.content : partsOf(message.content, param) }];
     default:
-      return [{ role: message.role === "developer" ? "developer" : "system", content: textOf(message.content, param) }];
+      return [{ role: message.role === "developer" ? "developer" : "system", content: inputTextOf(message.content, param) }];
   }
 }
 
@@ -45,10 +45,10 @@ function partsOf(content: ChatContentPart[] | null | undefined, param: string): 
 function toInputPart(part: ChatContentPart, param: string): JsonObject {
   switch (part.type) {
     case "text":
-      return { type: "input_text", text: String(part["text"] ?? "") };
+      return { type: "input_text", text: textOf(part["text"]) };
     case "image_url": {
       const image = isRecord(part["image_url"]) ? part["image_url"] : {};
-      return { type: "input_image", image_url: String(image["url"] ?? ""), detail: typeof image["detail"] === "string" ? image["detail"] : "auto" };
+      return { type: "input_image", image_url: textOf(image["url"]), detail: typeof image["detail"] === "string" ? image["detail"] : "auto" };
     }
     case "file": {
       const file = isRecord(part["file"]) ? part["file"] : {};
@@ -67,7 +67,7 @@ function toolOutput(content: ChatMessage["content"], param: string): string | Js
   return parts.every((p) => p["type"] === "input_text") ? parts.map((p) => String(p["text"])).join("") : parts;
 }
 
-function textOf(content: ChatMessage["content"], param: string): string {
+function inputTextOf(content: ChatMessage["content"], param: string): string {
   if (typeof content === "string") return content;
   return partsOf(content, param)
     .map((p) => (p["type"] === "input_text" ? String(p["text"]) : ""))

@@ -1,6 +1,15 @@
-import { isRecord, type JsonObject } from "../../core/schema/json.js";
-import type { Operation } from "../../core/schema/request-type.js";
-import type { OpenAIQuirks } from "./compatible-providers.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
+import type { Operation } from "../../schema/request-type.js";
+
+/** How one OpenAI-compatible provider differs from OpenAI itself. */
+export interface OpenAIQuirks {
+  /** Rewrites a canonical body (already copied) into what this provider accepts. */
+  adaptRequest?(op: Operation, body: Record<string, unknown>): void;
+  /** Rewrites a native response or chunk (in place) into the canonical shape. */
+  adaptResponse?(op: Operation, native: Record<string, unknown>): void;
+  /** False when the provider cannot return base64 embeddings (Iris then encodes floats itself). */
+  embeddingBase64?: boolean;
+}
 
 /** Reasoning models refuse `max_tokens` and ask for `max_completion_tokens`. */
 const REASONING_MODEL = /^(o\d|gpt-5)/;

@@ -1,5 +1,5 @@
-import { isRecord } from "../../core/schema/json.js";
-import { isResourceOperation } from "../../core/schema/resource-operation.js";
+import { isRecord } from "../../schema/json.js";
+import { isResourceOperation } from "../../schema/resource-operation.js";
 import type { ProviderCall, ResourceAdapter } from "../types.js";
 import { upstreamBase, upstreamUrl } from "../upstream-url.js";
 import { decodeOpenAIBatch, openAIBatchRequest } from "./batches.js";

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import type { BifrostError } from "../../core/schema/error.js";
-import type { JsonObject } from "../../core/schema/json.js";
+import type { BifrostError } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
 import type { AsyncJobRecord, JobOutcome, JobStore, NewAsyncJob } from "../job-store.js";
 import type { AsyncJobsTable, IrisDatabase } from "./tables.js";
 

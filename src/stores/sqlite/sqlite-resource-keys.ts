@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ResourceKeyStore } from "../../core/routing/resource-keys.js";
+import type { ResourceKeyStore } from "../resource-key-store.js";
 import type { IrisDatabase } from "./tables.js";
 
 /** Which pool key made each provider-side resource, in the app dir's SQLite database (so it outlives a restart). */

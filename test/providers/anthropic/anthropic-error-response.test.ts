@@ -3,7 +3,7 @@
  * with the error type Anthropic uses for the status; an Anthropic upstream's own type is kept.
  */
 import { describe, expect, it } from 'vitest';
-import { gatewayError, upstreamError } from '../../../src/core/schema/error.js';
+import { gatewayError, upstreamError } from '../../../src/schema/error.js';
 import { anthropicErrorBody } from '../../../src/integrations/anthropic/anthropic-error-response.js';
 import { readJsonBody } from '../../support/fixtures.js';
 import { configuredProvider } from '../stream-reassembly.js';

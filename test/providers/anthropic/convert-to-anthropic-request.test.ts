@@ -6,8 +6,8 @@
  * them instead of being dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
-import type { BifrostError } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
+import type { BifrostError } from '../../../src/schema/error.js';
 import { readVcr } from '../../support/fixtures.js';
 import { configuredProvider } from '../stream-reassembly.js';
 import { asObject, IMAGE_INPUT, PARALLEL_TOOLS, REDACTED_STREAM } from './anthropic-recordings.js';

@@ -44,7 +44,7 @@ describe('anthropic message details', () => {
       {
         type: 'reasoning.text',
         text: '925 divided by 5 = 185',
-        signature: expect.stringMatching(/^Er4BCkYICxgCKkCoxqLH.*RgB$/) as unknown as string,
+        signature: expect.stringMatching(/^Er4BCkYICxgCKkCoxqLH.*RgB$/),
         index: 0,
       },
     ]);
@@ -86,7 +86,7 @@ describe('anthropic message details', () => {
     expect(anthropic.adapter.decodeError(400, body)).toEqual({
       status: 400,
       type: 'invalid_request_error',
-      message: expect.stringMatching(/^messages\.2\.content\.0: unexpected `tool_use_id` found in `tool_result` blocks/) as unknown as string,
+      message: expect.stringMatching(/^messages\.2\.content\.0: unexpected `tool_use_id` found in `tool_result` blocks/),
     });
   });
 });

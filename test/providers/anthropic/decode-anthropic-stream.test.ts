@@ -109,7 +109,7 @@ describe('anthropic stream details', () => {
       {
         type: 'reasoning.text',
         text: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
-        signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4NUKFz.*BgB$/) as unknown as string,
+        signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4NUKFz.*BgB$/),
       },
     ]);
   });
@@ -119,8 +119,8 @@ describe('anthropic stream details', () => {
     const details = reasoningBlocksOf(reasoningDetailsOf(chunksOf(await decodeWire(wire, newDecoder, 13))));
 
     expect(details.map((d) => d.type)).toEqual(['reasoning.encrypted', 'reasoning.encrypted']);
-    expect(details[0]).toMatchObject({ data: expect.stringMatching(/^EqkECkYIBxgCKkA8AZ4n/) as unknown as string });
-    expect(details[1]).toMatchObject({ data: expect.stringMatching(/^EtgBCkYIBxgCKkDQfGkw/) as unknown as string });
+    expect(details[0]).toMatchObject({ data: expect.stringMatching(/^EqkECkYIBxgCKkA8AZ4n/) });
+    expect(details[1]).toMatchObject({ data: expect.stringMatching(/^EtgBCkYIBxgCKkDQfGkw/) });
   });
 
   it('counts a prompt-cache write in prompt_tokens and reports it as cache_creation_tokens', async () => {

@@ -5,9 +5,9 @@
  * native events (event for event); errors map to the exception names the AWS SDK raises.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/core/schema/chat.js';
-import type { JsonObject } from '../../../src/core/schema/json.js';
-import { gatewayError } from '../../../src/core/schema/error.js';
+import type { ChatRequest } from '../../../src/schema/chat.js';
+import type { JsonObject } from '../../../src/schema/json.js';
+import { gatewayError } from '../../../src/schema/error.js';
 import { engineModelOf } from '../../../src/http/routes/bedrock.js';
 import { bedrockErrorResponse } from '../../../src/integrations/bedrock/bedrock-error-response.js';
 import { convertChatResponseToConverse } from '../../../src/integrations/bedrock/convert-chat-response-to-converse.js';

@@ -4,8 +4,8 @@
  * what Converse cannot honour is a 400 naming the parameter; URLs, deployments and embeddings.
  */
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../../src/core/schema/json.js';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import type { JsonObject } from '../../../src/schema/json.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import { toConverseRequest } from '../../../src/providers/bedrock/convert-to-bedrock-converse.js';
 import { isRecord, readVcr } from '../../support/fixtures.js';
 import { BEDROCK_MODEL, bedrockProvider } from './bedrock-recordings.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import { authorizeBedrockRequest } from '../../../src/providers/bedrock/adapter.js';
 import { signAwsRequest } from '../../../src/providers/bedrock/sign-aws-request.js';
 import type { UpstreamRequest } from '../../../src/providers/types.js';

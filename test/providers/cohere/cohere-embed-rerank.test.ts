@@ -3,7 +3,7 @@
  * the OpenAI-shaped embedding list / Bifrost-shaped rerank result a caller gets back.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import { configuredProvider } from '../stream-reassembly.js';
 
 const cohere = configuredProvider('cohere', { network_config: { base_url: 'http://cohere.test' } });

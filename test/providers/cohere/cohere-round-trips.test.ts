@@ -5,7 +5,7 @@
  * recorded stream gives back Cohere's own event sequence.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/core/schema/chat.js';
+import type { ChatRequest } from '../../../src/schema/chat.js';
 import { convertCohereChatRequest } from '../../../src/integrations/cohere/convert-cohere-chat-request.js';
 import { encodeCohereChatResponse } from '../../../src/integrations/cohere/encode-cohere-chat-response.js';
 import { createCohereStreamEncoder } from '../../../src/integrations/cohere/encode-cohere-chat-stream.js';

@@ -4,7 +4,7 @@
  * (400, naming the field) for other providers instead of being dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import { convertCohereChatRequest } from '../../../src/integrations/cohere/convert-cohere-chat-request.js';
 import { convertCohereEmbedRequest } from '../../../src/integrations/cohere/convert-cohere-embed.js';
 import { convertCohereRerankRequest } from '../../../src/integrations/cohere/convert-cohere-rerank.js';

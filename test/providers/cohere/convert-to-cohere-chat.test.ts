@@ -4,7 +4,7 @@
  * parameters under Cohere's names; and a 400 naming the parameter for what Cohere cannot honour.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import { configuredProvider } from '../stream-reassembly.js';
 
 const cohere = configuredProvider('cohere', { network_config: { base_url: 'http://cohere.test/' } });

@@ -4,7 +4,7 @@
  * cannot honour is refused with a 400 naming the parameter instead of being dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure } from '../../../src/core/schema/error.js';
+import { GatewayFailure } from '../../../src/schema/error.js';
 import type { ProviderCall } from '../../../src/providers/types.js';
 import { isRecord, readVcr } from '../../support/fixtures.js';
 import { configuredProvider } from '../stream-reassembly.js';

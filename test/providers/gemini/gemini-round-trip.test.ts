@@ -4,7 +4,7 @@
  * stream → Gemini SSE → canonical. Whatever a caller relies on must survive each trip.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../src/core/schema/chat.js';
+import type { ChatRequest } from '../../../src/schema/chat.js';
 import { canonicalToGenaiResponse } from '../../../src/integrations/genai/convert-canonical-to-genai-response.js';
 import { genaiRequestToCanonical } from '../../../src/integrations/genai/convert-genai-request.js';
 import { createGenaiStreamEncoder } from '../../../src/integrations/genai/genai-stream-encoder.js';

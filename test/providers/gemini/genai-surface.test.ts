@@ -3,7 +3,7 @@
  * errors) and its routing: how a caller names a model, and errors in Google's shape.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayFailure, gatewayError, upstreamError } from '../../../src/core/schema/error.js';
+import { GatewayFailure, gatewayError, upstreamError } from '../../../src/schema/error.js';
 import { canonicalToGenaiResponse } from '../../../src/integrations/genai/convert-canonical-to-genai-response.js';
 import { genaiRequestToCanonical } from '../../../src/integrations/genai/convert-genai-request.js';
 import { toGenaiError } from '../../../src/integrations/genai/genai-error.js';

@@ -94,7 +94,7 @@ describe('Vertex OAuth from a service account', () => {
     const before = Math.floor(Date.now() / 1000);
     const answers = await Promise.all([chat(gateway.url), chat(gateway.url), chat(gateway.url)]);
     for (const answer of answers) expect(answer.status).toBe(200);
-    expect(((await answers[0]!.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toContain('**3**');
+    expect(((await answers[0].json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toContain('**3**');
     await chat(gateway.url);
 
     expect(tokens.claims).toHaveLength(1);

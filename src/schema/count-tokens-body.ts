@@ -1,5 +1,5 @@
-import type { ChatRequest } from "../schema/chat.js";
-import type { JsonObject } from "../schema/json.js";
+import type { ChatRequest } from "./chat.js";
+import type { JsonObject } from "./json.js";
 import { convertResponsesToChat } from "./convert-responses-to-chat.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonObject } from "./schema/json.js";
+import type { JsonObject } from "./json.js";
 
 /**
  * When a provider already speaks the canonical format (the OpenAI family), its JSON text is passed

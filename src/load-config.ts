@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
-import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "../providers/openai/compatible-providers.js";
-import { BUILT_IN_PROVIDERS } from "../providers/registry.js";
-import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./allow-list.js";
-import { BIFROST_PROVIDER_NAMES } from "./bifrost-providers.js";
-import { DEFAULTS, type LogLevel, type LogStyle } from "./defaults.js";
-import { notImplementedFields } from "./not-implemented-fields.js";
-import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./schema.js";
-import type { GatewayConfig, KeySettings, ProviderSettings } from "./types.js";
+import { OPENAI_COMPATIBLE_PROVIDERS, openAICompatibleRow } from "./providers/openai/compatible-providers.js";
+import { BUILT_IN_PROVIDERS } from "./providers/registry.js";
+import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./config/allow-list.js";
+import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
+import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { notImplementedFields } from "./config/not-implemented-fields.js";
+import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
+import type { GatewayConfig, KeySettings, ProviderSettings } from "./config/types.js";
 
 /** A config problem, reported as one line naming the field and what is wrong. */
 export class ConfigError extends Error {

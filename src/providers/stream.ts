@@ -1,6 +1,6 @@
 import { StringDecoder } from "node:string_decoder";
 import { createParser } from "eventsource-parser";
-import type { ChunkDecoder, DecodedEvent, StreamFramer } from "../providers/types.js";
+import type { ChunkDecoder, DecodedEvent, StreamFramer } from "./types.js";
 
 /**
  * SSE framing: upstream bytes → decoded provider events, as soon as each event is complete.

@@ -1,6 +1,6 @@
-import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from "../schema/chat.js";
-import { failure, type GatewayFailure } from "../schema/error.js";
-import { isRecord, type JsonObject } from "../schema/json.js";
+import type { ChatContentPart, ChatMessage, ChatRequest, ChatToolCall } from "./chat.js";
+import { failure, type GatewayFailure } from "./error.js";
+import { isRecord, type JsonObject, quoted } from "./json.js";
 
 /** Responses fields that point at state only OpenAI holds; no other counter can see what they add. */
 const OPENAI_STATE_FIELDS = ["previous_response_id", "conversation"] as const;
@@ -46,7 +46,7 @@ function addInputItem(messages: ChatMessage[], item: unknown, param: string): vo
     case "reasoning":
       return;
     default:
-      throw openAIOnly(`'${String(type)}' input items are understood by OpenAI only`, `${param}.type`);
+      throw openAIOnly(`${quoted(type)} input items are understood by OpenAI only`, `${param}.type`);
   }
 }
 

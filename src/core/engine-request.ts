@@ -1,0 +1,34 @@
+import type { JsonObject } from "../schema/json.js";
+import type { Operation } from "../schema/request-type.js";
+import type { UploadedFile, UploadedPart } from "../schema/uploads.js";
+import type { CallerSignal } from "./caller-signal.js";
+
+/** One request as the engine sees it, independent of the HTTP surface it came from. */
+export interface EngineRequest {
+  op: Operation;
+  stream: boolean;
+  /** `provider/model` as the caller wrote it (model operations). */
+  model?: string;
+  /** Provider assumed for a bare model name (the `/openai` surface uses `openai`). */
+  defaultProvider?: string;
+  /** Provider for operations without a model (retrieve a response, list models). */
+  provider?: string;
+  body?: JsonObject;
+  resourceId?: string;
+  /** A container file inside the container `resourceId`. */
+  childId?: string;
+  /** The file of a multipart upload. */
+  upload?: UploadedFile;
+  /** The file parts of a multipart model request (transcriptions, image edits). */
+  uploads?: readonly UploadedPart[];
+  query?: URLSearchParams;
+  fallbacks?: readonly string[];
+  /** `x-bf-api-key`. */
+  pinnedKey?: string;
+  /** `x-bf-eh-<name>` headers, forwarded upstream as `<name>`. */
+  forwardHeaders?: Record<string, string>;
+  /** `x-bf-send-back-raw-response: true`. */
+  sendBackRaw?: boolean;
+  /** The caller going away (client disconnect, job cancelled) aborts whatever is in flight. */
+  signal: CallerSignal;
+}
