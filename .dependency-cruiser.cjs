@@ -22,7 +22,8 @@ module.exports = {
     },
     {
       name: "config-stands-on-schema-only",
-      comment: "Config types, the zod schema of config.json and the defaults are read by providers, so they cannot know providers; loading and checking config against the provider registry lives above them (src/load-config.ts).",
+      comment:
+        "Config types, the zod schema of config.json and the defaults are read by providers, so they cannot know providers; loading and checking config against the provider registry lives above them (src/load-config.ts).",
       severity: "error",
       from: { path: "^src/config/" },
       to: { path: "^src/", pathNot: "^src/(config|schema)/" },
@@ -36,7 +37,8 @@ module.exports = {
     },
     {
       name: "store-interfaces-speak-schema",
-      comment: "Store interfaces are the contract every implementation (SQLite, PostgreSQL, Redis) and every user (engine, plugins) shares, so they carry only canonical types.",
+      comment:
+        "Store interfaces are the contract every implementation (SQLite, PostgreSQL, Redis) and every user (engine, plugins) shares, so they carry only canonical types.",
       severity: "error",
       from: { path: "^src/stores/[^/]+\\.ts$" },
       to: { path: "^src/", pathNot: "^src/(schema/|stores/[^/]+\\.ts$)" },

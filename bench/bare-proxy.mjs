@@ -31,17 +31,7 @@ const pool = new Pool(upstream, {
 });
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) plus host; undici rejects some of them anyway.
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'host',
-  'expect',
-]);
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'expect']);
 
 function forwardHeaders(raw) {
   // raw: flat [name, value, name, value, ...] array (req.rawHeaders / undici rawHeaders)

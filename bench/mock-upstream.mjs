@@ -117,8 +117,7 @@ const modelsBody = Buffer.from(
   }),
 );
 
-const errorBody = (status, message, type = 'invalid_request_error') =>
-  Buffer.from(JSON.stringify({ error: { message, type, param: null, code: null } }));
+const errorBody = (status, message, type = 'invalid_request_error') => Buffer.from(JSON.stringify({ error: { message, type, param: null, code: null } }));
 
 function sendJson(res, status, body) {
   res.writeHead(status, {

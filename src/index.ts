@@ -78,7 +78,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         logger.info({ drainMs, requestsInFlight: drain.requestsInFlight }, "iris stopping: no new connections; requests in flight may finish");
       }
       if (!(await drain.shutdown(drainMs)) && drainMs > 0) {
-        logger.warn({ drainMs, requestsInFlight: drain.requestsInFlight }, "requests still in flight when the drain time ran out; their connections were closed");
+        logger.warn(
+          { drainMs, requestsInFlight: drain.requestsInFlight },
+          "requests still in flight when the drain time ran out; their connections were closed",
+        );
       }
       await closeJobsAndEngine();
     },

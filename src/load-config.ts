@@ -194,7 +194,11 @@ function providerSettings(name: string, p: ProviderConfigFile, emptyList: EmptyL
 function customRequestSettings(custom: ProviderConfigFile["custom_provider_config"]): Pick<ProviderSettings, "allowedRequests" | "requestPathOverrides"> {
   const settings: Pick<ProviderSettings, "allowedRequests" | "requestPathOverrides"> = {};
   if (custom?.allowed_requests) {
-    settings.allowedRequests = new Set(Object.entries(custom.allowed_requests).filter(([, allowed]) => allowed).map(([type]) => type));
+    settings.allowedRequests = new Set(
+      Object.entries(custom.allowed_requests)
+        .filter(([, allowed]) => allowed)
+        .map(([type]) => type),
+    );
   }
   if (custom?.request_path_overrides) {
     const overrides: Record<string, string> = {};
@@ -295,9 +299,7 @@ function resolveEnvReferences(value: unknown, field: string, env: Env): unknown 
   }
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, `${field}[${i}]`, env));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, field ? `${field}.${k}` : k, env)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, field ? `${field}.${k}` : k, env)]));
   }
   return value;
 }
@@ -305,8 +307,6 @@ function resolveEnvReferences(value: unknown, field: string, env: Env): unknown 
 function zodProblem(error: z.ZodError): ConfigError {
   const issue = error.issues[0];
   if (!issue) return new ConfigError("", "invalid configuration");
-  const field = issue.path
-    .map((segment, i) => (typeof segment === "number" ? `[${segment}]` : i === 0 ? String(segment) : `.${String(segment)}`))
-    .join("");
+  const field = issue.path.map((segment, i) => (typeof segment === "number" ? `[${segment}]` : i === 0 ? String(segment) : `.${String(segment)}`)).join("");
   return new ConfigError(field || "(root)", issue.message);
 }

@@ -119,6 +119,9 @@ export const acceptedSectionsShape = {
   large_payload_optimization: z.object({ enabled: z.boolean().optional() }).passthrough().optional(),
   scim_config: z.object({ enabled: z.boolean().optional(), provider: z.string().optional(), config: anyObject.optional() }).passthrough().optional(),
   access_profiles: objects.optional(),
-  feature_flags: z.object({ flags: z.record(z.string(), anyObject).optional() }).passthrough().optional(),
+  feature_flags: z
+    .object({ flags: z.record(z.string(), anyObject).optional() })
+    .passthrough()
+    .optional(),
   circuit_breaker_config: z.object({ policies: objects.optional() }).passthrough().optional(),
 };

@@ -7,10 +7,7 @@ import { acceptedSectionsShape } from "./accepted-sections-schema.js";
  * (passthrough), as Bifrost's own loader allows them, so a config from a newer Bifrost still loads.
  */
 
-const durationMs = z.union([
-  z.number().nonnegative(),
-  z.string().regex(/^\d+(\.\d+)?(ms|s|m)?$/, "expected milliseconds or a duration like '500ms' or '2s'"),
-]);
+const durationMs = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m)?$/, "expected milliseconds or a duration like '500ms' or '2s'")]);
 
 export const azureKeyConfigSchema = z
   .object({

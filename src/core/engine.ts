@@ -12,14 +12,7 @@ import type { ResourceKeyStore } from "../stores/resource-key-store.js";
 import { keyServes, keysForModel, selectKey } from "./routing/key-pool.js";
 import { parseModelString, type ModelRef } from "./routing/model-string.js";
 import { backoffDelayMs, isRetryableStatus } from "./routing/retry-policy.js";
-import {
-  GatewayFailure,
-  gatewayError,
-  upstreamError,
-  type BifrostError,
-  type ErrorDetails,
-  type ErrorExtraFields,
-} from "../schema/error.js";
+import { GatewayFailure, gatewayError, upstreamError, type BifrostError, type ErrorDetails, type ErrorExtraFields } from "../schema/error.js";
 import type { ExtraFields } from "../schema/extra-fields.js";
 import { isRecord, type JsonObject } from "../schema/json.js";
 import { requestTypeOf, type Operation, type RequestType } from "../schema/request-type.js";
@@ -69,9 +62,7 @@ type CheckedTarget = ServableTarget | { refusal: BifrostError };
 /** A fallback as the caller wrote it, for messages that name it. */
 type FallbackRef = { index: number; written: string };
 
-type AttemptOutcome =
-  | { ok: true; result: EngineResult | BytesResult }
-  | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
+type AttemptOutcome = { ok: true; result: EngineResult | BytesResult } | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
 
 /**
  * The engine runs one request: resolve model → pick key → call (with retries) → fallbacks → result.
@@ -160,7 +151,12 @@ export class Engine {
       const ref = parseModelString(fallback);
       if (!ref) {
         throw new GatewayFailure(
-          gatewayError({ status: 400, message: `fallbacks[${i}] '${fallback}' must be written as provider/model`, param: "fallbacks", extra: { request_type: requestType } }),
+          gatewayError({
+            status: 400,
+            message: `fallbacks[${i}] '${fallback}' must be written as provider/model`,
+            param: "fallbacks",
+            extra: { request_type: requestType },
+          }),
         );
       }
       targets.push(this.checkTarget(ref, req, requestType, { index: i, written: fallback }));
@@ -265,7 +261,11 @@ export class Engine {
     if (!release) {
       const slot = limiter.acquire(this.config.client.dropExcessRequests, req.signal);
       if (slot === "full") {
-        return refused({ status: 429, message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`, extra });
+        return refused({
+          status: 429,
+          message: `provider '${settings.name}' queue is full (concurrency ${settings.concurrency}, buffer_size ${settings.bufferSize}); request dropped`,
+          extra,
+        });
       }
       try {
         release = await slot;
@@ -283,8 +283,20 @@ export class Engine {
     };
     const deployment = adapter.deploymentFor?.(target.model, key);
     if (deployment && deployment !== target.model) fields.model_deployment = deployment;
-    if (settings.sendBackRawRequest || req.sendBackRaw === true) fields.raw_request = typeof upstreamReq.body === "string" ? parseOrText(upstreamReq.body) : null;
-    const context: CallContext = { adapter, call, upstreamReq, started, extra, fields, wantsRaw, settings, clientSignal: req.signal, forwardHeaders: req.forwardHeaders };
+    if (settings.sendBackRawRequest || req.sendBackRaw === true)
+      fields.raw_request = typeof upstreamReq.body === "string" ? parseOrText(upstreamReq.body) : null;
+    const context: CallContext = {
+      adapter,
+      call,
+      upstreamReq,
+      started,
+      extra,
+      fields,
+      wantsRaw,
+      settings,
+      clientSignal: req.signal,
+      forwardHeaders: req.forwardHeaders,
+    };
     if (req.stream) return this.openStream(context, release);
     let outcome: AttemptOutcome | undefined;
     try {
@@ -303,7 +315,7 @@ export class Engine {
     const timeoutMs = ctx.settings.timeoutMs;
     const deadline = performance.now() + timeoutMs;
     try {
-      for (let upstreamReq = ctx.upstreamReq; ; ) {
+      for (let upstreamReq = ctx.upstreamReq; ;) {
         if (upstreamReq.expect === "bytes" || upstreamReq.expect === "jsonl") return await this.callForBody(ctx, upstreamReq, deadline);
         const totalMs = Math.max(1, Math.round(deadline - performance.now()));
         const res = await callForText(this.upstream.agent, upstreamReq, ctx.clientSignal, { headersMs: timeoutMs, idleMs: timeoutMs, totalMs });
@@ -318,7 +330,11 @@ export class Engine {
         try {
           native = text.length ? JSON.parse(text) : {};
         } catch {
-          return refused({ status: 502, message: `provider '${ctx.settings.name}' answered with a body that is not JSON: ${text.slice(0, 200)}`, extra: ctx.extra });
+          return refused({
+            status: 502,
+            message: `provider '${ctx.settings.name}' answered with a body that is not JSON: ${text.slice(0, 200)}`,
+            extra: ctx.extra,
+          });
         }
         const next = upstreamReq.next?.({ headers: res.headers, body: native });
         if (next) {

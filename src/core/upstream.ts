@@ -3,7 +3,6 @@ import { DEFAULTS } from "../config/defaults.js";
 import type { UpstreamRequest } from "../providers/types.js";
 import type { ErrorDetails } from "../schema/error.js";
 
-
 export interface UpstreamTimeouts {
   /** Time to response headers. */
   headersMs: number;
@@ -19,7 +18,8 @@ export interface UpstreamFailure {
   error: ErrorDetails;
 }
 
-export type UpstreamOutcome = { ok: true; status: number; headers: Dispatcher.ResponseData["headers"]; body: Dispatcher.ResponseData["body"] } | UpstreamFailure;
+export type UpstreamOutcome =
+  { ok: true; status: number; headers: Dispatcher.ResponseData["headers"]; body: Dispatcher.ResponseData["body"] } | UpstreamFailure;
 
 /** Upstream HTTP: one keep-alive connection pool per origin (undici's Agent keeps a Pool per origin). */
 export class UpstreamClient {
@@ -79,12 +79,26 @@ export function networkFailure(err: unknown, origin: string, signal: AbortSignal
 /** An upstream that timed out or could not be reached (the client is still there). */
 export function classifyNetworkError(err: unknown, origin: string): UpstreamFailure {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return { ok: false, retryable: true, clientAborted: false, error: { status: 504, type: "timeout_error", message: `provider at ${origin} went silent: ${err.message}` } };
+    return {
+      ok: false,
+      retryable: true,
+      clientAborted: false,
+      error: { status: 504, type: "timeout_error", message: `provider at ${origin} went silent: ${err.message}` },
+    };
   }
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
   if (code === "UND_ERR_INVALID_ARG") {
     // Nothing left the gateway: it built a request the HTTP client refuses. That is the gateway's fault, not the provider's.
-    return { ok: false, retryable: false, clientAborted: false, error: { status: 500, type: "server_error", message: `the gateway built an upstream request for ${origin} that could not be sent: ${(err as Error).message}` } };
+    return {
+      ok: false,
+      retryable: false,
+      clientAborted: false,
+      error: {
+        status: 500,
+        type: "server_error",
+        message: `the gateway built an upstream request for ${origin} that could not be sent: ${(err as Error).message}`,
+      },
+    };
   }
   const detail = code ? `${code}` : (err as Error).message;
   return {

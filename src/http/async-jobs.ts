@@ -24,9 +24,7 @@ const HEADER_ASYNC_OPERATIONS: ReadonlySet<Operation> = new Set<Operation>(["cha
 
 export type AsyncIntent =
   /** `job`: a `/v1/async/*` route, answered with the job (202); `inline`: `x-bf-async`, answered in the route's own shape. */
-  | { kind: "submit"; style: "job" | "inline" }
-  | { kind: "poll"; id: string }
-  | { kind: "refuse"; error: BifrostError };
+  { kind: "submit"; style: "job" | "inline" } | { kind: "poll"; id: string } | { kind: "refuse"; error: BifrostError };
 
 /** What an inference request asks of async jobs, if anything. */
 export function asyncIntentOf(op: Operation, headers: IncomingHttpHeaders, asyncRoute: boolean): AsyncIntent | undefined {
@@ -43,12 +41,7 @@ export function asyncIntentOf(op: Operation, headers: IncomingHttpHeaders, async
 }
 
 /** Answers `x-bf-async-id` (or a refusal) without reading the body, as Bifrost does. */
-export async function answerAsyncPoll(
-  ctx: RouteContext,
-  jobs: AsyncJobRunner,
-  op: Operation,
-  intent: Exclude<AsyncIntent, { kind: "submit" }>,
-): Promise<void> {
+export async function answerAsyncPoll(ctx: RouteContext, jobs: AsyncJobRunner, op: Operation, intent: Exclude<AsyncIntent, { kind: "submit" }>): Promise<void> {
   ctx.req.resume();
   if (intent.kind === "refuse") return sendError(ctx.res, intent.error);
   const requestType = requestTypeOf(op, false);

@@ -28,7 +28,11 @@ export function callerPartsOf(ctx: RouteContext): CallerParts {
   if (pinned) parts.pinnedKey = pinned;
   const forwarded = forwardedHeadersOf(headers, ctx.forwardPolicy);
   if (forwarded.headers) parts.forwardHeaders = forwarded.headers;
-  if (forwarded.dropped) ctx.log.debug({ requestId: ctx.requestId, dropped: forwarded.dropped }, "headers not forwarded upstream (never forwarded, or outside client.header_filter_config)");
+  if (forwarded.dropped)
+    ctx.log.debug(
+      { requestId: ctx.requestId, dropped: forwarded.dropped },
+      "headers not forwarded upstream (never forwarded, or outside client.header_filter_config)",
+    );
   return parts;
 }
 

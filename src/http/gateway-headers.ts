@@ -71,10 +71,20 @@ export function forwardedHeadersOf(headers: IncomingHttpHeaders, policy: Forward
       continue;
     }
     if (++count > policy.maxHeaders) {
-      throw failure({ status: 400, message: `at most ${policy.maxHeaders} headers may be forwarded upstream per request`, param: name, code: "too_many_forwarded_headers" });
+      throw failure({
+        status: 400,
+        message: `at most ${policy.maxHeaders} headers may be forwarded upstream per request`,
+        param: name,
+        code: "too_many_forwarded_headers",
+      });
     }
     if (value.length > policy.maxValueBytes) {
-      throw failure({ status: 400, message: `header '${name}' is longer than ${policy.maxValueBytes} bytes, the most a forwarded header may carry`, param: name, code: "forwarded_header_too_large" });
+      throw failure({
+        status: 400,
+        message: `header '${name}' is longer than ${policy.maxValueBytes} bytes, the most a forwarded header may carry`,
+        param: name,
+        code: "forwarded_header_too_large",
+      });
     }
     (out.headers ??= {})[target] = value;
   }

@@ -111,7 +111,12 @@ function spool(
         stream.resume();
         return;
       }
-      const upload: UploadedFile = { path: join(dir, `upload-${files.length}`), filename: info.filename || "upload", contentType: info.mimeType || "application/octet-stream", bytes: 0 };
+      const upload: UploadedFile = {
+        path: join(dir, `upload-${files.length}`),
+        filename: info.filename || "upload",
+        contentType: info.mimeType || "application/octet-stream",
+        bytes: 0,
+      };
       files.push({ field: name, file: upload });
       if (name === FILE_FIELD && !file) file = upload;
       stream.once("limit", () => {
@@ -143,7 +148,11 @@ function spool(
 }
 
 function tooLarge(maxBytes: number): GatewayFailure {
-  return failure({ status: 413, message: `uploaded file is larger than ${Math.round((maxBytes / (1024 * 1024)) * 100) / 100} MB (client.max_request_body_size_mb)`, code: "request_too_large" });
+  return failure({
+    status: 413,
+    message: `uploaded file is larger than ${Math.round((maxBytes / (1024 * 1024)) * 100) / 100} MB (client.max_request_body_size_mb)`,
+    code: "request_too_large",
+  });
 }
 
 function malformed(err: unknown): GatewayFailure {

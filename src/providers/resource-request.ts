@@ -46,15 +46,30 @@ export function formFields(call: ProviderCall): Array<[string, string]> {
 }
 
 /** POST of a multipart form: the given fields, then the uploaded file as `file`, streamed from disk. */
-export function multipartUploadRequest(url: UpstreamUrl, headers: Record<string, string>, call: ProviderCall, fields: FormFields = formFields(call)): BuiltUpstreamRequest {
+export function multipartUploadRequest(
+  url: UpstreamUrl,
+  headers: Record<string, string>,
+  call: ProviderCall,
+  fields: FormFields = formFields(call),
+): BuiltUpstreamRequest {
   return multipartFilesRequest(url, headers, fields, [{ field: "file", file: requireUpload(call) }]);
 }
 
 /** POST of a multipart form: the given fields, then each file part under its own field, streamed from disk. */
-export function multipartFilesRequest(url: UpstreamUrl, headers: Record<string, string>, fields: FormFields, parts: readonly UploadedPart[]): BuiltUpstreamRequest {
+export function multipartFilesRequest(
+  url: UpstreamUrl,
+  headers: Record<string, string>,
+  fields: FormFields,
+  parts: readonly UploadedPart[],
+): BuiltUpstreamRequest {
   const form = multipartUploadStream(
     fields,
     parts.map(({ field, file }) => ({ part: { field, filename: file.filename, contentType: file.contentType }, upload: file })),
   );
-  return { method: "POST", url, headers: { ...headers, "content-type": form.contentType, "content-length": String(form.contentLength) }, streamBody: form.body };
+  return {
+    method: "POST",
+    url,
+    headers: { ...headers, "content-type": form.contentType, "content-length": String(form.contentLength) },
+    streamBody: form.body,
+  };
 }

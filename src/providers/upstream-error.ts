@@ -24,9 +24,7 @@ export function decodeUpstreamErrorBody(status: number, bodyText: string): Error
   }
   if (!details.message) {
     const text = bodyText.trim();
-    details.message = text
-      ? text.slice(0, MAX_RAW_MESSAGE)
-      : `upstream provider answered HTTP ${status} with an empty body`;
+    details.message = text ? text.slice(0, MAX_RAW_MESSAGE) : `upstream provider answered HTTP ${status} with an empty body`;
   }
   return details;
 }
@@ -38,7 +36,6 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
-
 
 function firstString(...values: unknown[]): string | undefined {
   for (const v of values) if (typeof v === "string" && v.length > 0) return v;

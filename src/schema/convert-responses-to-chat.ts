@@ -79,7 +79,8 @@ function toChatPart(part: unknown, param: string): ChatContentPart {
       return { type: "image_url", image_url: { url, ...(detail === "low" || detail === "high" || detail === "auto" ? { detail } : {}) } };
     }
     case "input_file": {
-      if (typeof part["file_data"] !== "string" && typeof part["file_id"] !== "string") throw openAIOnly("files given by file_url are fetched by OpenAI", `${param}.file_url`);
+      if (typeof part["file_data"] !== "string" && typeof part["file_id"] !== "string")
+        throw openAIOnly("files given by file_url are fetched by OpenAI", `${param}.file_url`);
       const file: JsonObject = {};
       for (const field of ["file_data", "file_id", "filename"]) if (typeof part[field] === "string") file[field] = part[field];
       return { type: "file", file };

@@ -3,15 +3,7 @@
  * wire formats (Anthropic, Gemini) convert into these; provider-specific fields ride along.
  */
 
-export type BatchStatus =
-  | "validating"
-  | "failed"
-  | "in_progress"
-  | "finalizing"
-  | "completed"
-  | "expired"
-  | "cancelling"
-  | "cancelled";
+export type BatchStatus = "validating" | "failed" | "in_progress" | "finalizing" | "completed" | "expired" | "cancelling" | "cancelled";
 
 export interface BatchRequestCounts {
   total: number;

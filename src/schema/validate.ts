@@ -27,29 +27,37 @@ const messageContent = z.union([z.string(), z.array(contentPart), z.null()], {
 });
 
 const toolCall = z.looseObject({
-  function: z.looseObject({
-    name: z.string({ message: "a tool call needs function.name as a string" }),
-    arguments: z.string({ message: "function.arguments must be a JSON string" }).optional(),
-  }, { message: "a tool call needs a function object" }),
+  function: z.looseObject(
+    {
+      name: z.string({ message: "a tool call needs function.name as a string" }),
+      arguments: z.string({ message: "function.arguments must be a JSON string" }).optional(),
+    },
+    { message: "a tool call needs a function object" },
+  ),
 });
 
-const messageSchema = z.looseObject({
-  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
-    message: "role must be one of system, developer, user, assistant, tool, function",
-  }),
-  content: messageContent.optional(),
-  name: z.string({ message: "name must be a string" }).optional().nullable(),
-  tool_calls: z.array(toolCall, { message: "tool_calls must be an array of tool calls" }).optional().nullable(),
-  tool_call_id: z.string({ message: "tool_call_id must be a string" }).optional().nullable(),
-}, { message: "each message must be an object with a role" });
+const messageSchema = z.looseObject(
+  {
+    role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
+      message: "role must be one of system, developer, user, assistant, tool, function",
+    }),
+    content: messageContent.optional(),
+    name: z.string({ message: "name must be a string" }).optional().nullable(),
+    tool_calls: z.array(toolCall, { message: "tool_calls must be an array of tool calls" }).optional().nullable(),
+    tool_call_id: z.string({ message: "tool_call_id must be a string" }).optional().nullable(),
+  },
+  { message: "each message must be an object with a role" },
+);
 
 /** A tool: any type, and a function tool names its function (every provider needs the name). */
-const toolSchema = z.looseObject({ type: z.string({ message: "each tool needs a type string" }) }, { message: "each tool must be an object" }).superRefine((tool, ctx) => {
-  if (tool.type !== "function") return;
-  const fn = tool["function"];
-  const name = typeof fn === "object" && fn !== null ? (fn as Record<string, unknown>)["name"] : undefined;
-  if (typeof name !== "string" || name === "") ctx.addIssue({ code: "custom", message: "a function tool needs function.name", path: ["function", "name"] });
-});
+const toolSchema = z
+  .looseObject({ type: z.string({ message: "each tool needs a type string" }) }, { message: "each tool must be an object" })
+  .superRefine((tool, ctx) => {
+    if (tool.type !== "function") return;
+    const fn = tool["function"];
+    const name = typeof fn === "object" && fn !== null ? (fn as Record<string, unknown>)["name"] : undefined;
+    if (typeof name !== "string" || name === "") ctx.addIssue({ code: "custom", message: "a function tool needs function.name", path: ["function", "name"] });
+  });
 
 const chatSchema = z.looseObject({
   model: modelField,
@@ -85,10 +93,15 @@ const embeddingSchema = z.looseObject({
 
 const responsesSchema = z.looseObject({
   model: modelField,
-  input: z.union([z.string(), z.array(z.union([z.string(), z.looseObject({})]))], { message: "input must be a string or an array of input items (objects)" }).optional(),
+  input: z
+    .union([z.string(), z.array(z.union([z.string(), z.looseObject({})]))], { message: "input must be a string or an array of input items (objects)" })
+    .optional(),
   /** Not a Responses field, but a body that carries it is counted as chat (count-tokens-body.ts), so it must be chat messages. */
   messages: z.array(messageSchema, { message: "messages must be an array of messages" }).optional(),
-  tools: z.array(z.looseObject({ type: z.string() }), { message: "tools must be an array of tools, each with a type" }).optional().nullable(),
+  tools: z
+    .array(z.looseObject({ type: z.string() }), { message: "tools must be an array of tools, each with a type" })
+    .optional()
+    .nullable(),
   stream: streamField,
   fallbacks: fallbacksField,
 });

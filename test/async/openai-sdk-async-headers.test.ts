@@ -77,7 +77,10 @@ describe('x-bf-async headers with the openai SDK', () => {
     expect((running as unknown as JsonObject)['extra_fields']).toMatchObject({ async_job: { status: 'processing' } });
 
     upstream.release();
-    const done = await pollUntil(() => openai.chat.completions.create(CHAT, pollOptions(submitted.id)), (r) => r.choices.length > 0);
+    const done = await pollUntil(
+      () => openai.chat.completions.create(CHAT, pollOptions(submitted.id)),
+      (r) => r.choices.length > 0,
+    );
     const sync = await openai.chat.completions.create(CHAT);
     const fixture = readJsonBody('openai/chat/openai-text.json') as JsonObject;
     expect(done.id).toBe(fixture['id']);
@@ -100,7 +103,10 @@ describe('x-bf-async headers with the openai SDK', () => {
     expect(submitted.output).toEqual([]);
 
     upstream.release();
-    const done = await pollUntil(() => openai.responses.create(body, pollOptions(submitted.id)), (r) => r.output.length > 0);
+    const done = await pollUntil(
+      () => openai.responses.create(body, pollOptions(submitted.id)),
+      (r) => r.output.length > 0,
+    );
     const fixture = readJsonBody('openai/responses/openai-pdf-input-file.1.json') as JsonObject;
     expect(done.id).toBe(fixture['id']);
     expect(done.status).toBe('completed');
@@ -118,7 +124,11 @@ describe('x-bf-async headers with the openai SDK', () => {
     expect(submitted.choices).toEqual([]);
     const upstreamError = readJsonBody('openai/chat/reasoning-model-legacy-parameter-error.json') as { error: JsonObject };
     const failure = await pollUntil(
-      () => openai.chat.completions.create(body, pollOptions(submitted.id)).then(() => undefined, (err: unknown) => err),
+      () =>
+        openai.chat.completions.create(body, pollOptions(submitted.id)).then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
       (err) => err !== undefined,
     );
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
@@ -135,15 +145,14 @@ describe('x-bf-async headers with the openai SDK', () => {
     const owner = client(`${gateway.url}/openai/v1`, 'sk-bf-client-a');
     const stranger = client(`${gateway.url}/openai/v1`, 'sk-bf-client-b');
     const submitted = await owner.chat.completions.create(CHAT, SUBMIT);
-    await pollUntil(() => owner.chat.completions.create(CHAT, pollOptions(submitted.id)), (r) => r.choices.length > 0);
+    await pollUntil(
+      () => owner.chat.completions.create(CHAT, pollOptions(submitted.id)),
+      (r) => r.choices.length > 0,
+    );
 
     await expect(stranger.chat.completions.create(CHAT, pollOptions(submitted.id))).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    await expect(owner.chat.completions.create(CHAT, pollOptions('00000000-0000-0000-0000-000000000000'))).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
-    );
-    await expect(owner.responses.create({ model: 'gpt-4o-mini', input: 'x' }, pollOptions(submitted.id))).rejects.toBeInstanceOf(
-      OpenAI.NotFoundError,
-    );
+    await expect(owner.chat.completions.create(CHAT, pollOptions('00000000-0000-0000-0000-000000000000'))).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(owner.responses.create({ model: 'gpt-4o-mini', input: 'x' }, pollOptions(submitted.id))).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('x-bf-async with stream: true is a 400, and on embeddings x-bf-async is a 400; no job is stored', async () => {

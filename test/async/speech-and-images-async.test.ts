@@ -40,7 +40,7 @@ function serveImages(mock: MockUpstream): void {
 describe('async speech and image generation', () => {
   const bed = useAsyncTestbed();
 
-  it('speech: 202 with a pending job, then 200 with the audio as base64 in Bifrost\'s speech response', async () => {
+  it("speech: 202 with a pending job, then 200 with the audio as base64 in Bifrost's speech response", async () => {
     const mock = await bed.mock();
     serveSpeech(mock);
     const gateway = await bed.gateway(bed.appDir(), mock.url);
@@ -56,7 +56,13 @@ describe('async speech and image generation', () => {
     expect(Buffer.from(String(result['audio']), 'base64').equals(AUDIO)).toBe(true);
     expect(result['usage']).toEqual({ input_tokens: 0, input_chars: 7, output_tokens: 0, total_tokens: 0 });
     expect(result['response_format']).toBe('mp3');
-    expect(result['extra_fields']).toEqual({ request_type: 'speech', provider: 'openai', model_requested: 'tts-1', latency: expect.any(Number), chunk_index: 0 });
+    expect(result['extra_fields']).toEqual({
+      request_type: 'speech',
+      provider: 'openai',
+      model_requested: 'tts-1',
+      latency: expect.any(Number),
+      chunk_index: 0,
+    });
     expect(mock.requests.map((r) => r.json)).toEqual([{ model: 'tts-1', input: SPOKEN, voice: 'alloy', response_format: 'mp3' }]);
   });
 
@@ -174,7 +180,11 @@ describe('async speech and image generation', () => {
     const submitted = await postJson(`${gateway.url}/v1/async/audio/speech`, body);
     const done = await pollUntilDone(`${gateway.url}/v1/async/audio/speech/${String(submitted.json['id'])}`);
 
-    expect(done.json).toMatchObject({ status: 'failed', status_code: 400, error: { is_bifrost_error: false, error: { message: "Invalid value: 'robot'.", param: 'voice' } } });
+    expect(done.json).toMatchObject({
+      status: 'failed',
+      status_code: 400,
+      error: { is_bifrost_error: false, error: { message: "Invalid value: 'robot'.", param: 'voice' } },
+    });
   });
 
   it.each([
@@ -196,7 +206,7 @@ describe('async speech and image generation', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it('a speech job is not found under the image generation path (a poll names the job\'s type)', async () => {
+  it("a speech job is not found under the image generation path (a poll names the job's type)", async () => {
     const mock = await bed.mock();
     serveSpeech(mock);
     const gateway = await bed.gateway(bed.appDir(), mock.url);

@@ -84,7 +84,13 @@ describe('every top-level field of a current Bifrost config.json', () => {
                 config_hash: 'abc',
               },
             ],
-            network_config: { stream_idle_timeout_in_seconds: 120, keep_alive_timeout_in_seconds: 30, max_conns_per_host: 100, enforce_http2: false, allow_private_network: true },
+            network_config: {
+              stream_idle_timeout_in_seconds: 120,
+              keep_alive_timeout_in_seconds: 30,
+              max_conns_per_host: 100,
+              enforce_http2: false,
+              allow_private_network: true,
+            },
             proxy_config: { type: 'http', url: 'http://proxy.internal:3128' },
             store_raw_request_response: false,
             openai_config: { disable_store: true },
@@ -136,7 +142,12 @@ describe('fields Iris does not act on yet', () => {
     const mock = await testbed.mock();
     const logs = captureLogs();
     await testbed.gateway(
-      { $schema: 'https://www.getbifrost.ai/schema', version: 2, providers: { openai: { ...OPENAI, network_config: { base_url: mock.url } } }, config_store: { enabled: false } },
+      {
+        $schema: 'https://www.getbifrost.ai/schema',
+        version: 2,
+        providers: { openai: { ...OPENAI, network_config: { base_url: mock.url } } },
+        config_store: { enabled: false },
+      },
       { logger: logs.logger },
     );
     expect(logs.messages(PINO_WARN)).toEqual([]);
@@ -153,7 +164,10 @@ describe('a field of the wrong type', () => {
     [{ webhooks: { name: 'x' } }, /^config error: webhooks: /],
     [{ logs_store: { enabled: 1 } }, /^config error: logs_store\.enabled: /],
     [{ providers: { openai: { ...OPENAI, proxy_config: 'http://proxy' } } }, /^config error: providers\.openai\.proxy_config: /],
-    [{ providers: { openai: { keys: [{ name: 'k', value: 'v', models: ['*'], blacklisted_models: 'gpt-4o' }] } } }, /^config error: providers\.openai\.keys\[0\]\.blacklisted_models: /],
+    [
+      { providers: { openai: { keys: [{ name: 'k', value: 'v', models: ['*'], blacklisted_models: 'gpt-4o' }] } } },
+      /^config error: providers\.openai\.keys\[0\]\.blacklisted_models: /,
+    ],
   ])('%j is a one-line ConfigError naming the field', (raw, expected) => {
     const { message } = configErrorOf(() => buildConfig(OPTIONS, { providers: { openai: OPENAI }, ...raw }, {}));
     expect(message).toMatch(expected);
@@ -196,7 +210,10 @@ describe("Bifrost's own config.json (examples/configs/e2e in maximhq/bifrost)", 
     mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello from the Bifrost config')));
     const providers = fixture['providers'] as Record<string, JsonObject>;
     const openai = providers['openai']!;
-    const config = { ...fixture, providers: { ...providers, openai: { ...openai, network_config: { ...(openai['network_config'] as JsonObject), base_url: mock.url } } } };
+    const config = {
+      ...fixture,
+      providers: { ...providers, openai: { ...openai, network_config: { ...(openai['network_config'] as JsonObject), base_url: mock.url } } },
+    };
     const appDir = mkdtempSync(path.join(tmpdir(), 'iris-bifrost-config-'));
     dirs.push(appDir);
     writeFileSync(path.join(appDir, 'config.json'), JSON.stringify(config, null, 2));

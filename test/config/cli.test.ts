@@ -98,7 +98,12 @@ describe('iris CLI', () => {
   });
 
   it('a missing env.VAR exits with one line naming the field and the variable', async () => {
-    const run = await runCli(['--app-dir', appDir({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'env.IRIS_TEST_UNSET' }] } } }), '--port', '0']);
+    const run = await runCli([
+      '--app-dir',
+      appDir({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'env.IRIS_TEST_UNSET' }] } } }),
+      '--port',
+      '0',
+    ]);
     expectOneLineFailure(run, 'providers.openai.keys[0].value', 'IRIS_TEST_UNSET');
   });
 

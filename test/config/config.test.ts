@@ -75,7 +75,18 @@ describe('buildConfig', () => {
   });
 
   it('duplicate key names are a ConfigError', () => {
-    const err = configErrorOf(() => build({ providers: { openai: { keys: [{ name: 'k', models: ['*'], value: 'a' }, { name: 'k', models: ['*'], value: 'b' }] } } }));
+    const err = configErrorOf(() =>
+      build({
+        providers: {
+          openai: {
+            keys: [
+              { name: 'k', models: ['*'], value: 'a' },
+              { name: 'k', models: ['*'], value: 'b' },
+            ],
+          },
+        },
+      }),
+    );
     expect(err.message).toMatch(/^config error: providers\.openai\.keys\[1\]\.name: duplicate key name 'k'/);
   });
 
@@ -85,10 +96,7 @@ describe('buildConfig', () => {
   });
 
   it('accepts fractional timeouts in seconds', () => {
-    const settings = provider(
-      build(openai({ network_config: { default_request_timeout_in_seconds: 0.3, stream_idle_timeout_in_seconds: 0.25 } })),
-      'openai',
-    );
+    const settings = provider(build(openai({ network_config: { default_request_timeout_in_seconds: 0.3, stream_idle_timeout_in_seconds: 0.25 } })), 'openai');
     expect(settings.timeoutMs).toBe(300);
     expect(settings.streamIdleTimeoutMs).toBe(250);
   });
@@ -172,10 +180,22 @@ describe('buildConfig', () => {
   it('custom_provider_config takes allowed_requests, request_path_overrides and is_key_less as Bifrost writes them', () => {
     const base = { network_config: { base_url: 'http://127.0.0.1:1' } };
     const bad = configErrorOf(() =>
-      build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k', models: ['*'], value: 'v' }], custom_provider_config: { base_provider_type: 'openai', allowed_requests: { chat_completion: 'yes' } } } } }),
+      build({
+        providers: {
+          'my-llm': {
+            ...base,
+            keys: [{ name: 'k', models: ['*'], value: 'v' }],
+            custom_provider_config: { base_provider_type: 'openai', allowed_requests: { chat_completion: 'yes' } },
+          },
+        },
+      }),
     );
-    expect(bad.message).toBe('config error: providers.my-llm.custom_provider_config.allowed_requests.chat_completion: each allowed_requests entry must be true or false');
-    const keyless = configErrorOf(() => build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k' }], custom_provider_config: { base_provider_type: 'openai' } } } }));
+    expect(bad.message).toBe(
+      'config error: providers.my-llm.custom_provider_config.allowed_requests.chat_completion: each allowed_requests entry must be true or false',
+    );
+    const keyless = configErrorOf(() =>
+      build({ providers: { 'my-llm': { ...base, keys: [{ name: 'k' }], custom_provider_config: { base_provider_type: 'openai' } } } }),
+    );
     expect(keyless.message).toBe('config error: providers.my-llm.keys[0].value: is required');
 
     const config = build({

@@ -49,7 +49,9 @@ describe('keys[].models as Bifrost reads it', () => {
   });
 
   it('"*" mixed with names is a ConfigError naming the field, as Bifrost rejects it', () => {
-    expect(configErrorOf(() => keyOf({ models: ['*', 'gpt-4o'] })).message).toMatch(/^config error: providers\.openai\.keys\[0\]\.models: "\*" cannot be mixed with names/);
+    expect(configErrorOf(() => keyOf({ models: ['*', 'gpt-4o'] })).message).toMatch(
+      /^config error: providers\.openai\.keys\[0\]\.models: "\*" cannot be mixed with names/,
+    );
   });
 
   it('a version other than 1 or 2 is a ConfigError naming version', () => {
@@ -85,7 +87,16 @@ describe('keys[].enabled', () => {
   it('false leaves the key out of the pool', () => {
     const config = buildConfig(
       OPTIONS,
-      { providers: { openai: { keys: [{ name: 'on', value: 'a', models: ['*'] }, { name: 'off', value: 'b', models: ['*'], enabled: false }] } } },
+      {
+        providers: {
+          openai: {
+            keys: [
+              { name: 'on', value: 'a', models: ['*'] },
+              { name: 'off', value: 'b', models: ['*'], enabled: false },
+            ],
+          },
+        },
+      },
       {},
     );
     expect(config.providers.get('openai')!.keys.map((k) => k.name)).toEqual(['on']);

@@ -151,7 +151,10 @@ describe('callForStream', () => {
     if (!out.ok) throw new Error(out.error.message);
     await out.body.next();
     signal.abort(new Error('gone'));
-    const err = await out.body.next().then(() => undefined, (e: unknown) => e);
+    const err = await out.body.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(out.body.failureOf(err)).toMatchObject({ clientAborted: true, error: { status: 499 } });
     await expect.poll(() => upstreamClosed).toBe(true);
   });
@@ -198,7 +201,10 @@ describe('callForStream', () => {
     };
     const out = await callForStream(agent, post(), new CallerAbort(), { headersMs: 2_000, idleMs: 150 });
     if (!out.ok) throw new Error(out.error.message);
-    const err = await readAll(out.body).then(() => undefined, (e: unknown) => e);
+    const err = await readAll(out.body).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(out.body.failureOf(err)).toMatchObject({ retryable: true, error: { status: 504, type: 'timeout_error' } });
   });
 });

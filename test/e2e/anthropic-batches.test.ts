@@ -19,7 +19,9 @@ let anthropic: AnthropicResourceState;
 
 beforeAll(async () => {
   upstream = await startMockUpstream();
-  gateway = await startTestGateway({ providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: ['*'], weight: 1 }], network_config: { base_url: upstream.url } } } });
+  gateway = await startTestGateway({
+    providers: { anthropic: { keys: [{ name: 'a', value: ANTHROPIC_KEY, models: ['*'], weight: 1 }], network_config: { base_url: upstream.url } } },
+  });
 });
 
 afterAll(async () => {
@@ -76,7 +78,10 @@ describe('Anthropic SDK message batches on /anthropic', () => {
   it('streams the results of an ended batch from the gateway', async () => {
     const client = sdk();
     const batch = await client.messages.batches.create({ requests: REQUESTS });
-    const lines = [anthropicResultLine('first', 'Hi there'), { custom_id: 'second', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } } }];
+    const lines = [
+      anthropicResultLine('first', 'Hi there'),
+      { custom_id: 'second', result: { type: 'errored', error: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } } },
+    ];
     anthropic.endBatch(batch.id, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { succeeded: 1, errored: 1 });
 
     const ended = await client.messages.batches.retrieve(batch.id);
@@ -90,13 +95,22 @@ describe('Anthropic SDK message batches on /anthropic', () => {
   });
 
   it('answers an unknown batch with Anthropic’s not_found error', async () => {
-    const err = await sdk().messages.batches.retrieve('msgbatch_missing').catch((e: unknown) => e);
+    const err = await sdk()
+      .messages.batches.retrieve('msgbatch_missing')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.NotFoundError);
-    expect((err as InstanceType<typeof Anthropic.NotFoundError>).error).toEqual({ type: 'error', error: { type: 'not_found_error', message: 'Message batch not found: msgbatch_missing' } });
+    expect((err as InstanceType<typeof Anthropic.NotFoundError>).error).toEqual({
+      type: 'error',
+      error: { type: 'not_found_error', message: 'Message batch not found: msgbatch_missing' },
+    });
   });
 
   it('refuses a batch without requests with an Anthropic-shaped 400', async () => {
-    const res = await fetch(`${gateway.url}/anthropic/v1/messages/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"requests":[]}' });
+    const res = await fetch(`${gateway.url}/anthropic/v1/messages/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"requests":[]}',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('requests') } });
   });
@@ -109,7 +123,18 @@ describe('Anthropic batches on the unified /v1/batches API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         model: 'anthropic/claude-sonnet-4-5',
-        requests: [{ custom_id: 'c1', body: { max_tokens: 32, messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Hi' }] } }],
+        requests: [
+          {
+            custom_id: 'c1',
+            body: {
+              max_tokens: 32,
+              messages: [
+                { role: 'system', content: 'Be brief' },
+                { role: 'user', content: 'Hi' },
+              ],
+            },
+          },
+        ],
       }),
     });
     expect(res.status).toBe(200);
@@ -123,7 +148,9 @@ describe('Anthropic batches on the unified /v1/batches API', () => {
       request_counts: { total: 1, completed: 0, failed: 0, succeeded: 0, expired: 0, canceled: 0, pending: 1 },
       extra_fields: { request_type: 'batch_create', provider: 'anthropic', model_requested: 'claude-sonnet-4-5' },
     });
-    const sent = upstream.requests.find((r) => r.path === '/v1/messages/batches')!.json as { requests: Array<{ custom_id: string; params: Record<string, unknown> }> };
+    const sent = upstream.requests.find((r) => r.path === '/v1/messages/batches')!.json as {
+      requests: Array<{ custom_id: string; params: Record<string, unknown> }>;
+    };
     expect(sent.requests[0]!.custom_id).toBe('c1');
     expect(sent.requests[0]!.params).toMatchObject({
       model: 'claude-sonnet-4-5',
@@ -137,7 +164,12 @@ describe('Anthropic batches on the unified /v1/batches API', () => {
     const created = await sdk().messages.batches.create({ requests: REQUESTS });
     anthropic.endBatch(created.id, `${JSON.stringify(anthropicResultLine('first', 'ok'))}\n<html>oops</html>\n`, { succeeded: 1, errored: 0 });
     const retrieved = (await (await fetch(`${gateway.url}/v1/batches/${created.id}?provider=anthropic`)).json()) as Record<string, unknown>;
-    expect(retrieved).toMatchObject({ id: created.id, status: 'completed', completed_at: 1_735_693_200, request_counts: { total: 1, completed: 1, succeeded: 1, pending: 0 } });
+    expect(retrieved).toMatchObject({
+      id: created.id,
+      status: 'completed',
+      completed_at: 1_735_693_200,
+      request_counts: { total: 1, completed: 1, succeeded: 1, pending: 0 },
+    });
 
     const res = await fetch(`${gateway.url}/v1/batches/${created.id}/results`, { headers: { 'x-model-provider': 'anthropic' } });
     const body = (await res.json()) as { results: unknown[]; extra_fields: { parse_errors: Array<{ line: number }> } };

@@ -66,12 +66,12 @@ beforeAll(async () => {
   anthropicMock = await startMockUpstream();
   deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
-      providers: {
-        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: DEEPSEEK_KEY }], network_config: { base_url: deepseekMock.url } },
-      },
-    });
+    providers: {
+      openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
+      anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+      deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: DEEPSEEK_KEY }], network_config: { base_url: deepseekMock.url } },
+    },
+  });
 });
 
 afterEach(() => {
@@ -196,7 +196,11 @@ describe('Anthropic SDK on /anthropic, served by OpenAI', () => {
     const { interactions } = readVcr(OPENAI_TOOL_ROUND_TRIP);
     openaiMock.on('POST', CHAT_PATH, (_req, res) => replyVcr(res, interactions[1]!.response, { destroyAfterPieces: 3, chunkDelayMs: 20 }));
 
-    const stream = anthropicClient().messages.stream({ model: 'openai/gpt-4o-mini', max_tokens: 64, messages: [{ role: 'user', content: 'Capital of the UK?' }] });
+    const stream = anthropicClient().messages.stream({
+      model: 'openai/gpt-4o-mini',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Capital of the UK?' }],
+    });
     const texts: string[] = [];
     stream.on('text', (text) => texts.push(text));
     const err = await stream.finalMessage().catch((e: unknown) => e);
@@ -221,7 +225,9 @@ describe('Anthropic SDK on /anthropic, served by OpenAI', () => {
   });
 
   it('answers a rate limit as rate_limit_error with status 429', async () => {
-    openaiMock.on('POST', CHAT_PATH, (_req, res) => replyJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }));
+    openaiMock.on('POST', CHAT_PATH, (_req, res) =>
+      replyJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }),
+    );
 
     const err = await anthropicClient()
       .messages.create({ model: 'openai/gpt-4o', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
@@ -315,8 +321,17 @@ describe('Anthropic SDK on /anthropic, served by Anthropic', () => {
     ]);
     expect(message).toMatchObject({ id: 'msg_01Y6V41gqPaKWEw7iPouH7iW', stop_reason: 'end_turn', usage: { input_tokens: 69, output_tokens: 53 } });
     const upstream = onlyRequestTo(anthropicMock, MESSAGES_PATH);
-    expect(jsonBodyOf(upstream)).toMatchObject({ model: 'claude-sonnet-4-6', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, stream: true });
-    expect(upstream.headers).toMatchObject({ 'x-api-key': ANTHROPIC_KEY, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'interleaved-thinking-2025-05-14' });
+    expect(jsonBodyOf(upstream)).toMatchObject({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      stream: true,
+    });
+    expect(upstream.headers).toMatchObject({
+      'x-api-key': ANTHROPIC_KEY,
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'interleaved-thinking-2025-05-14',
+    });
   });
 
   it('returns the four recorded parallel tool calls with their inputs', async () => {
@@ -380,7 +395,10 @@ describe('Anthropic SDK on /anthropic, served by Anthropic', () => {
   });
 
   it('refuses a request without max_tokens the way Anthropic does, without calling upstream', async () => {
-    const { status, json } = await postJson(`${gateway.url}/anthropic/v1/messages`, { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] });
+    const { status, json } = await postJson(`${gateway.url}/anthropic/v1/messages`, {
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
 
     expect(status).toBe(400);
     expect(json).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: field required (an integer)' } });
@@ -406,12 +424,18 @@ describe('OpenAI SDK on /v1 with anthropic/claude-sonnet-4-5', () => {
 
     const completion = await client().chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: hello });
 
-    expect(completion.choices[0]?.message.content).toBe("Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+    expect(completion.choices[0]?.message.content).toBe(
+      "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 29, total_tokens: 41 });
     expect(extraFieldsOf(completion)).toMatchObject({ provider: 'anthropic', model_requested: 'claude-sonnet-4-5', request_type: 'chat_completion' });
     const upstream = onlyRequestTo(anthropicMock, MESSAGES_PATH);
-    expect(jsonBodyOf(upstream)).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello, how are you?' }] }] });
+    expect(jsonBodyOf(upstream)).toEqual({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello, how are you?' }] }],
+    });
     expect(upstream.headers).toMatchObject({ 'x-api-key': ANTHROPIC_KEY, 'anthropic-version': '2023-06-01' });
     expect(upstream.headers['authorization']).toBeUndefined();
   });
@@ -419,9 +443,14 @@ describe('OpenAI SDK on /v1 with anthropic/claude-sonnet-4-5', () => {
   it('sends a data-URL image as a base64 source and an https image as a url source', async () => {
     anthropicMessages(anthropicMock, (_req, res) => replyFixtureJson(res, ANTHROPIC_TEXT));
 
-    const completion = await client().chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: PHOTOS_AS_OPENAI_PARTS }] });
+    const completion = await client().chat.completions.create({
+      model: 'anthropic/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: PHOTOS_AS_OPENAI_PARTS }],
+    });
 
-    expect(completion.choices[0]?.message.content).toBe("Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?");
+    expect(completion.choices[0]?.message.content).toBe(
+      "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(jsonBodyOf(onlyRequestTo(anthropicMock, MESSAGES_PATH))['messages']).toEqual([{ role: 'user', content: PHOTOS_AS_ANTHROPIC_BLOCKS }]);
   });
 
@@ -554,7 +583,9 @@ describe('OpenAI SDK on /v1 with anthropic/claude-sonnet-4-5', () => {
   ])('reports prompt-cache usage from %s inside prompt_tokens', async (fixture, details) => {
     anthropicMessages(anthropicMock, (_req, res) => replyFixtureSse(res, fixture, 'named-events'));
 
-    const assembled = await collectChatStream(await client().chat.completions.create({ model: 'anthropic/claude-sonnet-4-6', messages: hello, stream: true, max_tokens: 1 }));
+    const assembled = await collectChatStream(
+      await client().chat.completions.create({ model: 'anthropic/claude-sonnet-4-6', messages: hello, stream: true, max_tokens: 1 }),
+    );
 
     expect(assembled.usage).toMatchObject({ prompt_tokens: 18642, completion_tokens: 1, total_tokens: 18643, prompt_tokens_details: details });
     expect(assembled.finishReasons).toEqual(['length']);

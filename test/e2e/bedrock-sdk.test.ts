@@ -51,7 +51,13 @@ const CONVERSE_STREAM_PATH = `/model/${encodeURIComponent(BEDROCK_MODEL)}/conver
 const EVENT_STREAM = 'application/vnd.amazon.eventstream';
 
 /** Two Bedrock keys: temporary credentials (with a session token) and a long-term key pair. */
-const AWS_SESSION_KEY = { name: 'aws-session', access_key: 'ASIAE2ESESSIONKEY', secret_key: 'session/secret+key', session_token: 'e2e-session-token', region: 'eu-central-1' };
+const AWS_SESSION_KEY = {
+  name: 'aws-session',
+  access_key: 'ASIAE2ESESSIONKEY',
+  secret_key: 'session/secret+key',
+  session_token: 'e2e-session-token',
+  region: 'eu-central-1',
+};
 const AWS_LONG_TERM_KEY = { name: 'aws-long-term', access_key: 'AKIAE2ELONGTERM', secret_key: 'long-term-secret', region: 'us-west-2' };
 
 let gateway: RunningGateway;
@@ -68,12 +74,12 @@ beforeAll(async () => {
     return { name, models: ['*'], weight: 1, bedrock_key_config: config };
   };
   gateway = await startTestGateway({
-      providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
-        bedrock: { keys: [bedrockKey(AWS_SESSION_KEY), bedrockKey(AWS_LONG_TERM_KEY)], network_config: { base_url: bedrockMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
-      },
-    });
+    providers: {
+      openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
+      bedrock: { keys: [bedrockKey(AWS_SESSION_KEY), bedrockKey(AWS_LONG_TERM_KEY)], network_config: { base_url: bedrockMock.url } },
+      deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
+    },
+  });
 });
 
 afterEach(() => {
@@ -190,7 +196,15 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
     const client = bedrockClient();
     const schema = { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'] };
     const toolConfig = {
-      tools: [{ toolSpec: { name: 'get_user_country', description: 'The user country', inputSchema: { json: { type: 'object', properties: {}, additionalProperties: false } } } }],
+      tools: [
+        {
+          toolSpec: {
+            name: 'get_user_country',
+            description: 'The user country',
+            inputSchema: { json: { type: 'object', properties: {}, additionalProperties: false } },
+          },
+        },
+      ],
       toolChoice: { auto: {} },
     };
     const outputConfig = { textFormat: { type: 'json_schema' as const, structure: { jsonSchema: { name: 'result', schema: JSON.stringify(schema) } } } };
@@ -218,13 +232,22 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
 
     const [firstUpstream, secondUpstream] = openaiMock.requests.map(jsonBodyOf);
     expect(firstUpstream).toMatchObject({
-      tools: [{ type: 'function', function: { name: 'get_user_country', description: 'The user country', parameters: { type: 'object', properties: {}, additionalProperties: false } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_user_country', description: 'The user country', parameters: { type: 'object', properties: {}, additionalProperties: false } },
+        },
+      ],
       tool_choice: 'auto',
       response_format: { type: 'json_schema', json_schema: { name: 'result', schema } },
     });
     expect(secondUpstream!['messages']).toEqual([
       { role: 'user', content: 'What is the largest city in the user country?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_PkRGedQNRFUzJp2R7dO7avWR', content: 'Mexico' },
     ]);
   });
@@ -255,7 +278,13 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
       }),
     );
     expect(jsonBodyOf(onlyRequest(openaiMock, OPENAI_CHAT))['messages']).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } },
+        ],
+      },
     ]);
   });
 
@@ -269,7 +298,9 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
     expect((validation as ValidationException).$metadata.httpStatusCode).toBe(400);
 
     openaiMock.reset();
-    openaiMock.on('POST', OPENAI_CHAT, (_req, res) => replyJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o', type: 'requests', code: 'rate_limit_exceeded' } }));
+    openaiMock.on('POST', OPENAI_CHAT, (_req, res) =>
+      replyJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o', type: 'requests', code: 'rate_limit_exceeded' } }),
+    );
     const throttled = await send().catch((err: unknown) => err);
     expect(throttled).toBeInstanceOf(ThrottlingException);
     expect((throttled as ThrottlingException).message).toContain('Rate limit reached');
@@ -283,8 +314,12 @@ describe('Bedrock SDK → /bedrock → OpenAI', () => {
 
   it('an upstream failure mid-stream reaches the SDK as an exception after the text already streamed', async () => {
     // Spaced pieces so the first ones are on the wire before the socket is destroyed.
-    openaiMock.on('POST', OPENAI_CHAT, (_req, res) => replyFixtureSse(res, 'openai/chat/issue-15789-step-2.chunks.txt', 'openai', { destroyAfterPieces: 3, chunkDelayMs: 30 }));
-    const response = await bedrockClient().send(new ConverseStreamCommand({ modelId: 'openai/gpt-4o', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }));
+    openaiMock.on('POST', OPENAI_CHAT, (_req, res) =>
+      replyFixtureSse(res, 'openai/chat/issue-15789-step-2.chunks.txt', 'openai', { destroyAfterPieces: 3, chunkDelayMs: 30 }),
+    );
+    const response = await bedrockClient().send(
+      new ConverseStreamCommand({ modelId: 'openai/gpt-4o', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }),
+    );
     let text = '';
     const failure = await (async () => {
       for await (const event of response.stream ?? []) text += event.contentBlockDelta?.delta?.text ?? '';
@@ -311,7 +346,10 @@ describe('Bedrock SDK → /bedrock → DeepSeek (OpenAI-compatible)', () => {
       }),
     );
 
-    expect(response.output?.message?.content).toEqual([{ reasoningContent: { reasoningText: { text: recorded['reasoning_content'] } } }, { text: recorded['content'] }]);
+    expect(response.output?.message?.content).toEqual([
+      { reasoningContent: { reasoningText: { text: recorded['reasoning_content'] } } },
+      { text: recorded['content'] },
+    ]);
     expect(response.stopReason).toBe('end_turn');
     expect(response.usage).toMatchObject({ inputTokens: 18, outputTokens: 345, totalTokens: 363 });
     const upstream = onlyRequest(deepseekMock, OPENAI_CHAT);
@@ -397,7 +435,11 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
       { headers: { 'x-bf-api-key': AWS_LONG_TERM_KEY.name } },
     );
     const upstream = onlyRequest(bedrockMock, CONVERSE_PATH);
-    expect(sigV4ScopeOf(upstream.headers['authorization'])).toMatchObject({ accessKeyId: AWS_LONG_TERM_KEY.access_key, region: 'us-west-2', service: 'bedrock' });
+    expect(sigV4ScopeOf(upstream.headers['authorization'])).toMatchObject({
+      accessKeyId: AWS_LONG_TERM_KEY.access_key,
+      region: 'us-west-2',
+      service: 'bedrock',
+    });
     expect(upstream.headers['x-amz-security-token']).toBeUndefined();
     expect(await isValidSigV4(upstream, AWS_LONG_TERM_KEY.secret_key)).toBe(true);
   });
@@ -420,7 +462,12 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
 
   it('stream (JSONL recording encoded to event-stream bytes, split in 17-byte pieces): reasoning, text, finish reason and usage', async () => {
     serveBedrock(undefined, () => eventStreamWireBody('amazon-bedrock/amazon-bedrock-reasoning.chunks.txt'));
-    const stream = await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'How many r?' }], stream: true, reasoning_effort: 'low' });
+    const stream = await client().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'How many r?' }],
+      stream: true,
+      reasoning_effort: 'low',
+    });
     const out = await collectChatStream(stream);
     const native = readJsonlEvents('amazon-bedrock/amazon-bedrock-reasoning.chunks.txt');
     const expectedReasoning = native
@@ -445,7 +492,11 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
     const stream = await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'Propose groups' }], stream: true });
     const out = await collectChatStream(stream);
     expect(out.toolCalls).toEqual([
-      { id: 'call_61f8fcbe423a58699163c53e076f1a06', name: 'propose', arguments: '{"groups":[{"name":"Sales","parentGroupName":""},{"name":"Team1","parentGroupName":"Sales"}]}' },
+      {
+        id: 'call_61f8fcbe423a58699163c53e076f1a06',
+        name: 'propose',
+        arguments: '{"groups":[{"name":"Sales","parentGroupName":""},{"name":"Team1","parentGroupName":"Sales"}]}',
+      },
     ]);
     expect(out.finishReasons).toEqual(['tool_calls']);
     expect(out.usage).toMatchObject({ prompt_tokens: 67, completion_tokens: 70, total_tokens: 137 });
@@ -454,7 +505,9 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
   it('raw recorded bytes (issue-18994, live claude-sonnet-4-6) in 5-byte pieces: OK. with usage', async () => {
     const wrapper = asRecord(readJsonBody('amazon-bedrock/issue-18994-live-converse-stream.json'));
     serveBedrock(undefined, () => Buffer.from(String(asRecord(wrapper['response'])['bodyBase64']), 'base64'), 5);
-    const out = await collectChatStream(await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'Reply with exactly OK.' }], stream: true }));
+    const out = await collectChatStream(
+      await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'Reply with exactly OK.' }], stream: true }),
+    );
     expect(out.text).toBe('OK.');
     expect(out.finishReasons).toEqual(['stop']);
     expect(out.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 });
@@ -464,7 +517,15 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
     const response = readVcr('amazon-bedrock/pydantic-ai/test_bedrock_model_stream.yaml').interactions[0]!.response;
     bedrockMock.on('POST', CONVERSE_STREAM_PATH, (_req, res) => replyVcr(res, response, { splitEvery: 13 }));
     const out = await collectChatStream(
-      await client().chat.completions.create({ model, messages: [{ role: 'system', content: 'You are a helpful chatbot.' }, { role: 'user', content: 'What is the capital of France?' }], temperature: 0, stream: true }),
+      await client().chat.completions.create({
+        model,
+        messages: [
+          { role: 'system', content: 'You are a helpful chatbot.' },
+          { role: 'user', content: 'What is the capital of France?' },
+        ],
+        temperature: 0,
+        stream: true,
+      }),
     );
     expect(out.text).toMatch(/^The capital of France is Paris\./);
     expect(out.text).toContain('"The City of Love."');
@@ -474,8 +535,12 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
   it('a Bedrock error keeps its status and message (the recorded empty-message ValidationException)', async () => {
     const wrapper = asRecord(readJsonBody('amazon-bedrock/amazon-bedrock-empty-message-validation-error.json'));
     const headers = asRecord(wrapper['headers']);
-    bedrockMock.on('POST', CONVERSE_PATH, (_req, res) => replyJson(res, Number(wrapper['status']), wrapper['body'], { 'x-amzn-errortype': String(headers['x-amzn-errortype']) }));
-    const failure = await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((err: unknown) => err);
+    bedrockMock.on('POST', CONVERSE_PATH, (_req, res) =>
+      replyJson(res, Number(wrapper['status']), wrapper['body'], { 'x-amzn-errortype': String(headers['x-amzn-errortype']) }),
+    );
+    const failure = await client()
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((err: unknown) => err);
     expect(failure).toMatchObject({ status: 400 });
     expect((failure as Error).message).toContain('The content field in the Message object at messages.1 is empty');
   });
@@ -486,8 +551,14 @@ describe('OpenAI SDK → /v1 with bedrock/<model> → Bedrock', () => {
         res,
         Buffer.concat([
           encodeEventStreamMessage({ ':event-type': 'messageStart', ':content-type': 'application/json', ':message-type': 'event' }, '{"role":"assistant"}'),
-          encodeEventStreamMessage({ ':event-type': 'contentBlockDelta', ':content-type': 'application/json', ':message-type': 'event' }, '{"contentBlockIndex":0,"delta":{"text":"Hel"}}'),
-          encodeEventStreamMessage({ ':exception-type': 'throttlingException', ':content-type': 'application/json', ':message-type': 'exception' }, '{"message":"Too many tokens, please wait before trying again."}'),
+          encodeEventStreamMessage(
+            { ':event-type': 'contentBlockDelta', ':content-type': 'application/json', ':message-type': 'event' },
+            '{"contentBlockIndex":0,"delta":{"text":"Hel"}}',
+          ),
+          encodeEventStreamMessage(
+            { ':exception-type': 'throttlingException', ':content-type': 'application/json', ':message-type': 'exception' },
+            '{"message":"Too many tokens, please wait before trying again."}',
+          ),
         ]),
         EVENT_STREAM,
       ),
@@ -573,7 +644,9 @@ describe('Bedrock SDK → /bedrock with a Bedrock model id → Bedrock', () => {
 describe('OpenAI SDK embeddings → bedrock Titan', () => {
   it('one input through InvokeModel, the vector and token count back, SigV4-signed', async () => {
     const titan = 'amazon.titan-embed-text-v2:0';
-    bedrockMock.on('POST', `/model/${encodeURIComponent(titan)}/invoke`, (_req, res) => replyJson(res, 200, { embedding: [0.25, -0.5, 1], inputTextTokenCount: 3 }));
+    bedrockMock.on('POST', `/model/${encodeURIComponent(titan)}/invoke`, (_req, res) =>
+      replyJson(res, 200, { embedding: [0.25, -0.5, 1], inputTextTokenCount: 3 }),
+    );
     const result = await openAIClient(`${gateway.url}/v1`).embeddings.create(
       { model: `bedrock/${titan}`, input: 'hello world', encoding_format: 'float' },
       { headers: { 'x-bf-api-key': AWS_SESSION_KEY.name } },

@@ -66,12 +66,12 @@ beforeAll(async () => {
   cohereMock = await startMockUpstream();
   deepseekMock = await startMockUpstream();
   gateway = await startTestGateway({
-      providers: {
-        openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
-        cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: ['*'], weight: 1 }], network_config: { base_url: cohereMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
-      },
-    });
+    providers: {
+      openai: { keys: [{ name: 'openai-e2e', value: OPENAI_KEY, models: ['*'], weight: 1 }], network_config: { base_url: openaiMock.url } },
+      cohere: { keys: [{ name: 'cohere-e2e', value: COHERE_KEY, models: ['*'], weight: 1 }], network_config: { base_url: cohereMock.url } },
+      deepseek: { keys: [{ name: 'deepseek-e2e', value: DEEPSEEK_KEY, models: ['*'], weight: 1 }], network_config: { base_url: deepseekMock.url } },
+    },
+  });
   cohereClient = new CohereClientV2({ token: 'co-client-key-not-forwarded', environment: `${gateway.url}/cohere`, maxRetries: 0, timeoutInSeconds: 10 });
   openai = openAIClient(`${gateway.url}/v1`);
 });
@@ -197,7 +197,9 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
     const first = await cohereClient.chat({ model: 'openai/gpt-4o', messages: [question], tools, responseFormat: { type: 'json_object', jsonSchema: schema } });
 
     expect(first.finishReason).toBe('TOOL_CALL');
-    expect(first.message.toolCalls).toEqual([{ id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } }]);
+    expect(first.message.toolCalls).toEqual([
+      { id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } },
+    ]);
 
     const call = first.message.toolCalls![0]!;
     const second = await cohereClient.chat({
@@ -213,10 +215,17 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
       country: 'Mexico',
     });
     const upstream = openaiMock.requests.map((r) => jsonBodyOf(r));
-    expect(upstream[0]).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_user_country' } }], response_format: { type: 'json_schema', json_schema: { schema } } });
+    expect(upstream[0]).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'get_user_country' } }],
+      response_format: { type: 'json_schema', json_schema: { schema } },
+    });
     expect(upstream[1]!['messages']).toEqual([
       { role: 'user', content: 'What is the largest city in the user country?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_PkRGedQNRFUzJp2R7dO7avWR', type: 'function', function: { name: 'get_user_country', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_PkRGedQNRFUzJp2R7dO7avWR', content: 'Mexico' },
     ]);
   });
@@ -228,9 +237,21 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
     });
     const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: {} } } }];
 
-    const first = await collectCohereStream(await cohereClient.chatStream({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Weather?' }], tools }));
+    const first = await collectCohereStream(
+      await cohereClient.chatStream({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Weather?' }], tools }),
+    );
 
-    expect(first.types).toEqual(['message-start', 'content-start', 'content-delta', 'content-delta', 'content-end', 'tool-call-start', 'tool-call-delta', 'tool-call-end', 'message-end']);
+    expect(first.types).toEqual([
+      'message-start',
+      'content-start',
+      'content-delta',
+      'content-delta',
+      'content-end',
+      'tool-call-start',
+      'tool-call-delta',
+      'tool-call-end',
+      'message-end',
+    ]);
     expect(first.text).toBe('PRE_TOOL');
     expect(first.toolCalls).toEqual([{ id: 'call_NZa7xqfefoaMI2YYHowVXVlU', name: 'weather', arguments: '{}' }]);
     expect(first.end).toMatchObject({ finishReason: 'TOOL_CALL', usage: { tokens: { inputTokens: 58, outputTokens: 12 } } });
@@ -251,7 +272,11 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
     expect(second.text).toBe('POST_TOOL');
     expect(jsonBodyOf(openaiMock.requests[1]!)['messages']).toEqual([
       { role: 'user', content: 'Weather?' },
-      { role: 'assistant', content: 'PRE_TOOL', tool_calls: [{ id: 'call_NZa7xqfefoaMI2YYHowVXVlU', type: 'function', function: { name: 'weather', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: 'PRE_TOOL',
+        tool_calls: [{ id: 'call_NZa7xqfefoaMI2YYHowVXVlU', type: 'function', function: { name: 'weather', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_NZa7xqfefoaMI2YYHowVXVlU', content: [{ type: 'text', text: 'sunny' }] },
     ]);
   });
@@ -263,12 +288,26 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
 
     const response = await cohereClient.chat({
       model: 'openai/gpt-4o',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What food is this?' }, { type: 'image_url', imageUrl: { url, detail: 'low' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What food is this?' },
+            { type: 'image_url', imageUrl: { url, detail: 'low' } },
+          ],
+        },
+      ],
     });
 
     expect(response.message.content).toEqual([{ type: 'text', text: 'The image shows a potato.' }]);
     expect(jsonBodyOf(onlyRequestTo(openaiMock, '/v1/chat/completions'))['messages']).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'What food is this?' }, { type: 'image_url', image_url: { url, detail: 'low' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What food is this?' },
+          { type: 'image_url', image_url: { url, detail: 'low' } },
+        ],
+      },
     ]);
   });
 
@@ -293,12 +332,18 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
     expect(result.embeddings.base64).toEqual(VECTORS.map(float32Base64));
     expect(result.texts).toEqual(['hello', 'goodbye']);
     expect(result.meta?.billedUnits?.inputTokens).toBe(4);
-    expect(jsonBodyOf(onlyRequestTo(openaiMock, '/v1/embeddings'))).toEqual({ model: 'text-embedding-3-small', input: ['hello', 'goodbye'], encoding_format: 'float' });
+    expect(jsonBodyOf(onlyRequestTo(openaiMock, '/v1/embeddings'))).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['hello', 'goodbye'],
+      encoding_format: 'float',
+    });
   });
 
   it('an upstream error reaches the SDK with its status and OpenAI message, in Cohere shape', async () => {
     openaiMock.on('POST', '/v1/chat/completions', (_req, res) =>
-      replyJson(res, 401, { error: { message: 'Incorrect API key provided: sk-openai***', type: 'invalid_request_error', code: 'invalid_api_key', param: null } }),
+      replyJson(res, 401, {
+        error: { message: 'Incorrect API key provided: sk-openai***', type: 'invalid_request_error', code: 'invalid_api_key', param: null },
+      }),
     );
 
     const failure = await cohereClient.chat({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }).catch((err: unknown) => err);
@@ -309,9 +354,13 @@ describe('Cohere SDK on /cohere, served by OpenAI', () => {
   });
 
   it('a stream that breaks midway ends with message-end carrying the error, after the text so far', async () => {
-    openaiMock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureSse(res, OPENAI_AFTER_TOOL_STREAM, 'openai', { chunkDelayMs: 30, destroyAfterPieces: 3 }));
+    openaiMock.on('POST', '/v1/chat/completions', (_req, res) =>
+      replyFixtureSse(res, OPENAI_AFTER_TOOL_STREAM, 'openai', { chunkDelayMs: 30, destroyAfterPieces: 3 }),
+    );
 
-    const collected = await collectCohereStream(await cohereClient.chatStream({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Say POST_TOOL' }] }));
+    const collected = await collectCohereStream(
+      await cohereClient.chatStream({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Say POST_TOOL' }] }),
+    );
 
     expect(collected.text).toMatch(/^POST/);
     expect(collected.types.slice(-2)).toEqual(['content-end', 'message-end']);
@@ -336,7 +385,11 @@ describe('Cohere SDK on /cohere, served by DeepSeek (OpenAI-compatible)', () => 
     deepseekMock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureJson(res, DEEPSEEK_REASONING));
     const recorded = fixtureMessage(DEEPSEEK_REASONING);
 
-    const response = await cohereClient.chat({ model: 'deepseek/deepseek-reasoner', messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }], thinking });
+    const response = await cohereClient.chat({
+      model: 'deepseek/deepseek-reasoner',
+      messages: [{ role: 'user', content: "How many 'r's are in the word 'strawberry'?" }],
+      thinking,
+    });
 
     expect(response.message.content).toEqual([
       { type: 'thinking', thinking: recorded['reasoning_content'] },
@@ -358,7 +411,12 @@ describe('Cohere SDK on /cohere, served by DeepSeek (OpenAI-compatible)', () => 
     const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
 
     const collected = await collectCohereStream(
-      await cohereClient.chatStream({ model: 'deepseek/deepseek-reasoner', messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }], tools, thinking }),
+      await cohereClient.chatStream({
+        model: 'deepseek/deepseek-reasoner',
+        messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }],
+        tools,
+        thinking,
+      }),
     );
 
     expect(collected.thinking).toBe(DEEPSEEK_STREAMED_REASONING);
@@ -399,7 +457,12 @@ describe('Cohere SDK on /cohere, served by Cohere (bare model names)', () => {
   it('rerank: Cohere ranks the documents and the SDK reads indexes and scores', async () => {
     cohereMock.on('POST', '/v2/rerank', (_req, res) => replyJson(res, 200, COHERE_RERANK_BODY));
 
-    const ranked = await cohereClient.rerank({ model: 'rerank-v3.5', query: 'What is the capital of the United States?', documents: RERANK_DOCUMENTS, topN: 3 });
+    const ranked = await cohereClient.rerank({
+      model: 'rerank-v3.5',
+      query: 'What is the capital of the United States?',
+      documents: RERANK_DOCUMENTS,
+      topN: 3,
+    });
 
     expect(ranked.results).toEqual([
       { index: 2, relevanceScore: 0.999071 },
@@ -453,7 +516,9 @@ describe('OpenAI SDK on /v1 with cohere/ models, served by Cohere recordings', (
   it('text stream: the text, finish reason stop and the usage on the last chunk', async () => {
     replayCohereChat({ chunks: 'cohere/cohere-text.chunks.txt' });
 
-    const assembled = await collectChatStream(await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Capital of France?' }], stream: true }));
+    const assembled = await collectChatStream(
+      await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Capital of France?' }], stream: true }),
+    );
 
     expect(assembled.text).toBe('The capital of France is Paris.');
     expect(assembled.finishReasons).toEqual(['stop']);
@@ -496,7 +561,10 @@ describe('OpenAI SDK on /v1 with cohere/ models, served by Cohere recordings', (
     });
 
     expect(second.choices[0]?.message.content).toBe('The capital of France is Paris.');
-    expect(jsonBodyOf(cohereMock.requests[0]!)).toMatchObject({ tool_choice: 'REQUIRED', tools: [{ function: { name: 'weather' } }, { function: { name: 'cityAttractions' } }] });
+    expect(jsonBodyOf(cohereMock.requests[0]!)).toMatchObject({
+      tool_choice: 'REQUIRED',
+      tools: [{ function: { name: 'weather' } }, { function: { name: 'cityAttractions' } }],
+    });
     expect((jsonBodyOf(cohereMock.requests[1]!)['messages'] as unknown[]).slice(1)).toEqual([
       {
         role: 'assistant',
@@ -540,7 +608,9 @@ describe('OpenAI SDK on /v1 with cohere/ models, served by Cohere recordings', (
     const params = { model, messages: [{ role: 'user' as const, content: '2+2?' }], reasoning: { max_tokens: 1024 } };
 
     const body = await openai.chat.completions.create(params as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming);
-    const streamed = await collectChatStream(await openai.chat.completions.create({ ...params, stream: true } as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming));
+    const streamed = await collectChatStream(
+      await openai.chat.completions.create({ ...params, stream: true } as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming),
+    );
 
     expect(asRecord(body.choices[0]?.message, 'message')['reasoning']).toMatch(/^Okay, so I need to figure out what 2 \+ 2 is/);
     expect(body.choices[0]?.message.content).toBe('2 + 2 = 4');
@@ -552,7 +622,10 @@ describe('OpenAI SDK on /v1 with cohere/ models, served by Cohere recordings', (
 
   it("a Cohere error reaches the caller with Cohere's status and message", async () => {
     cohereMock.on('POST', '/v2/chat', (_req, res) =>
-      replyJson(res, 422, { id: 'b2b7a4c4-1f0e-4f3f-9d55-2f3c1a0c2d11', message: "invalid request: model 'command-x' not found, make sure the correct model ID was used" }),
+      replyJson(res, 422, {
+        id: 'b2b7a4c4-1f0e-4f3f-9d55-2f3c1a0c2d11',
+        message: "invalid request: model 'command-x' not found, make sure the correct model ID was used",
+      }),
     );
 
     const { status, json } = await postJson(`${gateway.url}/v1/chat/completions`, { model: 'cohere/command-x', messages: [{ role: 'user', content: 'Hi' }] });

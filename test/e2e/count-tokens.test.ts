@@ -59,23 +59,27 @@ beforeAll(async () => {
     startMockUpstream(),
   ]);
   gateway = await startTestGateway({
-      providers: {
-        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url, max_retries: 0 } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
-        groq: { keys: [{ name: 'groq-e2e', models: ['*'], value: GROQ_KEY }], network_config: { base_url: groqMock.url } },
-        azure: {
-          keys: [
-            {
-              name: 'azure-e2e',
-              value: AZURE_KEY,
-              models: ['*'],
-              azure_key_config: { endpoint: azureMock.url, deployments: { 'gpt-4o-mini': 'gpt-4o-mini-eastus', 'gpt-4': 'gpt-4-westus' }, api_version: '2024-10-21' },
+    providers: {
+      openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url, max_retries: 0 } },
+      anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+      gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
+      groq: { keys: [{ name: 'groq-e2e', models: ['*'], value: GROQ_KEY }], network_config: { base_url: groqMock.url } },
+      azure: {
+        keys: [
+          {
+            name: 'azure-e2e',
+            value: AZURE_KEY,
+            models: ['*'],
+            azure_key_config: {
+              endpoint: azureMock.url,
+              deployments: { 'gpt-4o-mini': 'gpt-4o-mini-eastus', 'gpt-4': 'gpt-4-westus' },
+              api_version: '2024-10-21',
             },
-          ],
-        },
+          },
+        ],
       },
-    });
+    },
+  });
 });
 
 afterEach(() => {
@@ -198,7 +202,9 @@ describe('openai SDK responses.inputTokens.count', () => {
 
   it("passes OpenAI's own error through instead of guessing a count", async () => {
     openaiMock.on('POST', OPENAI_COUNT_PATH, (_req, res) =>
-      replyJson(res, 400, { error: { message: "Unknown parameter: 'temperature'.", type: 'invalid_request_error', param: 'temperature', code: 'unknown_parameter' } }),
+      replyJson(res, 400, {
+        error: { message: "Unknown parameter: 'temperature'.", type: 'invalid_request_error', param: 'temperature', code: 'unknown_parameter' },
+      }),
     );
     const err = await openai('/v1')
       .responses.inputTokens.count({ model: 'openai/gpt-4o', input: 'hi', temperature: 0.2 } as OpenAI.Responses.InputTokenCountParams)
@@ -213,13 +219,22 @@ describe('openai SDK responses.inputTokens.count', () => {
   it('answers bad input with a 400 BifrostError naming the field', async () => {
     const noProvider = await postJson(`${gateway.url}/v1/responses/input_tokens`, { model: 'gpt-4o', input: 'hi' });
     expect(noProvider.status).toBe(400);
-    expect(noProvider.json).toMatchObject({ status_code: 400, is_bifrost_error: true, error: { param: 'model' }, extra_fields: { request_type: 'count_tokens' } });
+    expect(noProvider.json).toMatchObject({
+      status_code: 400,
+      is_bifrost_error: true,
+      error: { param: 'model' },
+      extra_fields: { request_type: 'count_tokens' },
+    });
 
     const unknownProvider = await postJson(`${gateway.url}/v1/responses/input_tokens`, { model: 'nosuch/model-x', input: 'hi' });
     expect(unknownProvider.status).toBe(400);
     expect(asRecord(unknownProvider.json['error'])['message']).toContain("provider 'nosuch' is not configured");
 
-    const storedState = await postJson(`${gateway.url}/v1/responses/input_tokens`, { model: 'groq/llama-3.3-70b-versatile', previous_response_id: 'resp_1', input: 'and then?' });
+    const storedState = await postJson(`${gateway.url}/v1/responses/input_tokens`, {
+      model: 'groq/llama-3.3-70b-versatile',
+      previous_response_id: 'resp_1',
+      input: 'and then?',
+    });
     expect(storedState.status).toBe(400);
     expect(storedState.json).toMatchObject({ error: { param: 'previous_response_id' }, extra_fields: { request_type: 'count_tokens', provider: 'groq' } });
   });
@@ -228,7 +243,13 @@ describe('openai SDK responses.inputTokens.count', () => {
 describe('@anthropic-ai/sdk messages.countTokens', () => {
   const system = 'You answer questions about planets.';
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: QUESTION }];
-  const tools: Anthropic.Tool[] = [{ name: 'get_weather', description: 'Current weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+  const tools: Anthropic.Tool[] = [
+    {
+      name: 'get_weather',
+      description: 'Current weather for a city',
+      input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  ];
 
   it("asks Anthropic's count_tokens for a Claude model, without the Messages-only fields", async () => {
     anthropicMock.on('POST', ANTHROPIC_COUNT_PATH, (_req, res) => replyJson(res, 200, { input_tokens: 618 }));
@@ -283,12 +304,17 @@ describe('@anthropic-ai/sdk messages.countTokens', () => {
       .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(AnthropicAPIError);
     expect((bad as AnthropicAPIError).status).toBe(400);
-    expect((bad as AnthropicAPIError).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('messages') } });
+    expect((bad as AnthropicAPIError).error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('messages') },
+    });
 
     anthropicMock.on('POST', ANTHROPIC_COUNT_PATH, (_req, res) =>
       replyJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
     );
-    const denied = await anthropic().messages.countTokens({ model: 'claude-sonnet-4-5', messages }).catch((e: unknown) => e);
+    const denied = await anthropic()
+      .messages.countTokens({ model: 'claude-sonnet-4-5', messages })
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(AnthropicAPIError);
     expect((denied as AnthropicAPIError).status).toBe(401);
     expect((denied as AnthropicAPIError).error).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
@@ -321,7 +347,9 @@ describe('@google/genai models.countTokens', () => {
     geminiMock.on('POST', GEMINI_COUNT_PATH, (_req, res) =>
       replyJson(res, 400, { error: { code: 400, message: 'Request contains an invalid argument.', status: 'INVALID_ARGUMENT' } }),
     );
-    const err = await genai().models.countTokens({ model: 'gemini-2.5-flash', contents: QUESTION }).catch((e: unknown) => e);
+    const err = await genai()
+      .models.countTokens({ model: 'gemini-2.5-flash', contents: QUESTION })
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(GenaiApiError);
     expect((err as GenaiApiError).status).toBe(400);

@@ -41,15 +41,20 @@ let geminiMock: MockUpstream;
 let deepseekMock: MockUpstream;
 
 beforeAll(async () => {
-  [openaiMock, anthropicMock, geminiMock, deepseekMock] = await Promise.all([startMockUpstream(), startMockUpstream(), startMockUpstream(), startMockUpstream()]);
+  [openaiMock, anthropicMock, geminiMock, deepseekMock] = await Promise.all([
+    startMockUpstream(),
+    startMockUpstream(),
+    startMockUpstream(),
+    startMockUpstream(),
+  ]);
   gateway = await startTestGateway({
-      providers: {
-        openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
-        anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
-        gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
-        deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: 'sk-deepseek-e2e-key' }], network_config: { base_url: deepseekMock.url } },
-      },
-    });
+    providers: {
+      openai: { keys: [{ name: 'openai-e2e', models: ['*'], value: OPENAI_KEY }], network_config: { base_url: openaiMock.url } },
+      anthropic: { keys: [{ name: 'anthropic-e2e', models: ['*'], value: ANTHROPIC_KEY }], network_config: { base_url: anthropicMock.url } },
+      gemini: { keys: [{ name: 'gemini-e2e', models: ['*'], value: GEMINI_KEY }], network_config: { base_url: geminiMock.url } },
+      deepseek: { keys: [{ name: 'deepseek-e2e', models: ['*'], value: 'sk-deepseek-e2e-key' }], network_config: { base_url: deepseekMock.url } },
+    },
+  });
 });
 
 afterEach(() => {
@@ -152,7 +157,10 @@ describe('@google/genai → /genai → OpenAI', () => {
     const sent = jsonBodyOf(requestsTo(openaiMock, CHAT_PATH)[1]!);
     const recordedSecond = asRecord(readVcr(OPENAI_TOOL_JSON).interactions[1]!.request.json);
     const messages = sent['messages'] as unknown[];
-    expect(messages[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_4hrT4QP9jfojtK69vGiFCFjG', type: 'function', function: { name: 'get_image', arguments: '{}' } }] });
+    expect(messages[1]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [{ id: 'call_4hrT4QP9jfojtK69vGiFCFjG', type: 'function', function: { name: 'get_image', arguments: '{}' } }],
+    });
     expect(messages.slice(2)).toEqual((recordedSecond['messages'] as unknown[]).slice(2));
     expect(sent['tools']).toEqual([{ type: 'function', function: { name: 'get_image', description: '', parameters: { type: 'object', properties: {} } } }]);
   });
@@ -213,7 +221,10 @@ describe('@google/genai → /genai → OpenAI', () => {
     expect(response.candidates?.[0]?.finishReason).toBe('STOP');
     expect(jsonBodyOf(onlyRequestTo(openaiMock, CHAT_PATH))['response_format']).toEqual({
       type: 'json_schema',
-      json_schema: { name: 'response', schema: { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'] } },
+      json_schema: {
+        name: 'response',
+        schema: { type: 'object', properties: { city: { type: 'string' }, country: { type: 'string' } }, required: ['city', 'country'] },
+      },
     });
   });
 
@@ -226,17 +237,29 @@ describe('@google/genai → /genai → OpenAI', () => {
         usage: { prompt_tokens: 4, total_tokens: 4 },
       }),
     );
-    const result = await genai().models.embedContent({ model: 'openai/text-embedding-3-small', contents: ['first', 'second'], config: { outputDimensionality: 2 } });
+    const result = await genai().models.embedContent({
+      model: 'openai/text-embedding-3-small',
+      contents: ['first', 'second'],
+      config: { outputDimensionality: 2 },
+    });
     expect(result.embeddings?.map((e) => e.values)).toEqual([
       [0, 0.5],
       [1, 0.5],
     ]);
-    expect(jsonBodyOf(onlyRequestTo(openaiMock, '/v1/embeddings'))).toMatchObject({ model: 'text-embedding-3-small', input: ['first', 'second'], dimensions: 2 });
+    expect(jsonBodyOf(onlyRequestTo(openaiMock, '/v1/embeddings'))).toMatchObject({
+      model: 'text-embedding-3-small',
+      input: ['first', 'second'],
+      dimensions: 2,
+    });
   });
 
   it('an upstream error comes back in Google’s error shape with its status', async () => {
-    openaiMock.on('POST', CHAT_PATH, (_req, res) => replyJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o', type: 'requests', code: 'rate_limit_exceeded' } }));
-    const error = await genai().models.generateContent({ model: 'openai/gpt-4o', contents: 'hi' }).catch((err: unknown) => err);
+    openaiMock.on('POST', CHAT_PATH, (_req, res) =>
+      replyJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o', type: 'requests', code: 'rate_limit_exceeded' } }),
+    );
+    const error = await genai()
+      .models.generateContent({ model: 'openai/gpt-4o', contents: 'hi' })
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(429);
     expect(JSON.parse((error as ApiError).message)).toEqual({ error: { code: 429, message: 'Rate limit reached for gpt-4o', status: 'RESOURCE_EXHAUSTED' } });
@@ -244,16 +267,25 @@ describe('@google/genai → /genai → OpenAI', () => {
 
   it('a setting no OpenAI model can honour is refused with INVALID_ARGUMENT, before any upstream call', async () => {
     const error = await genai()
-      .models.generateContent({ model: 'openai/gpt-4o', contents: 'hi', config: { safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH' as never, threshold: 'BLOCK_NONE' as never }] } })
+      .models.generateContent({
+        model: 'openai/gpt-4o',
+        contents: 'hi',
+        config: { safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH' as never, threshold: 'BLOCK_NONE' as never }] },
+      })
       .catch((err: unknown) => err);
     expect((error as ApiError).status).toBe(400);
-    expect(JSON.parse((error as ApiError).message)).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('safetySettings') } });
+    expect(JSON.parse((error as ApiError).message)).toMatchObject({
+      error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('safetySettings') },
+    });
     expect(openaiMock.requests).toEqual([]);
   });
 
   it('a mid-stream upstream failure ends the stream with an error the SDK raises', async () => {
     openaiMock.on('POST', CHAT_PATH, (_req, res) =>
-      replySse(res, 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"partial"},"finish_reason":null}]}\n\ndata: {"error":{"message":"server exploded","type":"server_error"}}\n\n'),
+      replySse(
+        res,
+        'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"partial"},"finish_reason":null}]}\n\ndata: {"error":{"message":"server exploded","type":"server_error"}}\n\n',
+      ),
     );
     const seen: string[] = [];
     const failure = await (async () => {
@@ -294,7 +326,9 @@ describe('@google/genai → /genai → Anthropic', () => {
     });
     const ai = genai();
     const model = 'anthropic/claude-3-opus-20240229';
-    const tools = [{ functionDeclarations: [{ name: 'updateIssueList', description: 'Update the issue list', parameters: { type: Type.OBJECT, properties: {} } }] }];
+    const tools = [
+      { functionDeclarations: [{ name: 'updateIssueList', description: 'Update the issue list', parameters: { type: Type.OBJECT, properties: {} } }] },
+    ];
     const first = await ai.models.generateContent({ model, contents: 'Update the issue list', config: { tools } });
     expect(first.functionCalls).toEqual([{ id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', name: 'updateIssueList', args: {} }]);
     expect(first.text).toContain('Okay, I will update the current issue list:');
@@ -309,8 +343,14 @@ describe('@google/genai → /genai → Anthropic', () => {
     });
     expect(second.text).toMatch(/^Hello!/);
     const sent = jsonBodyOf(requestsTo(anthropicMock, MESSAGES_PATH)[1]!)['messages'] as Array<{ role: string; content: unknown }>;
-    expect(sent[1]).toMatchObject({ role: 'assistant', content: expect.arrayContaining([{ type: 'tool_use', id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', name: 'updateIssueList', input: {} }]) });
-    expect(sent[2]).toMatchObject({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', content: '{"updated":3}' }] });
+    expect(sent[1]).toMatchObject({
+      role: 'assistant',
+      content: expect.arrayContaining([{ type: 'tool_use', id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', name: 'updateIssueList', input: {} }]),
+    });
+    expect(sent[2]).toMatchObject({
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', content: '{"updated":3}' }],
+    });
   });
 
   it('thinkingConfig: the budget reaches Claude as thinking, and the thinking comes back as a thought part, streamed and not', async () => {
@@ -355,7 +395,9 @@ describe('@google/genai → /genai → Anthropic', () => {
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
-    expect(JSON.parse((error as ApiError).message)).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('json_schema') } });
+    expect(JSON.parse((error as ApiError).message)).toMatchObject({
+      error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringContaining('json_schema') },
+    });
     expect(anthropicMock.requests).toEqual([]);
   });
 });
@@ -383,11 +425,16 @@ describe('@google/genai → /genai → DeepSeek, thinking without includeThought
     const stream = await genai().models.generateContentStream({
       model: 'deepseek/deepseek-reasoner',
       contents: 'What is the weather in San Francisco?',
-      config: { thinkingConfig, tools: [{ functionDeclarations: [{ name: 'weather', parameters: { type: Type.OBJECT, properties: { location: { type: Type.STRING } } } }] }] },
+      config: {
+        thinkingConfig,
+        tools: [{ functionDeclarations: [{ name: 'weather', parameters: { type: Type.OBJECT, properties: { location: { type: Type.STRING } } } }] }],
+      },
     });
     for await (const chunk of stream) parts.push(...((chunk.candidates?.[0]?.content?.parts ?? []) as Record<string, unknown>[]));
     expect(parts.filter((part) => part['thought'])).toEqual([]);
-    expect(parts.filter((part) => part['functionCall'])).toEqual([{ functionCall: expect.objectContaining({ name: 'weather', args: { location: 'San Francisco' } }) }]);
+    expect(parts.filter((part) => part['functionCall'])).toEqual([
+      { functionCall: expect.objectContaining({ name: 'weather', args: { location: 'San Francisco' } }) },
+    ]);
   });
 });
 
@@ -397,7 +444,10 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
     const response = await genai().models.generateContent({
       model: 'gemini-2.5-flash',
       contents: 'Where is the Eiffel Tower? Answer with the city.',
-      config: { responseMimeType: 'application/json', responseSchema: { type: Type.OBJECT, properties: { location: { type: Type.STRING } }, required: ['location'] } },
+      config: {
+        responseMimeType: 'application/json',
+        responseSchema: { type: Type.OBJECT, properties: { location: { type: Type.STRING } }, required: ['location'] },
+      },
     });
     expect(JSON.parse(response.text ?? '')).toEqual({ location: 'Paris' });
     expect(response.usageMetadata).toMatchObject({ promptTokenCount: 6, candidatesTokenCount: 5, thoughtsTokenCount: 40 });
@@ -432,9 +482,14 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
     });
     const ai = genai();
     const tools = [{ functionDeclarations: [{ name: 'weather', parameters: { type: Type.OBJECT, properties: { location: { type: Type.STRING } } } }] }];
-    const first = await ai.models.generateContent({ model: 'gemini-3-pro-preview', contents: 'Weather in SF?', config: { tools, safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH' as never, threshold: 'BLOCK_NONE' as never }] } });
+    const first = await ai.models.generateContent({
+      model: 'gemini-3-pro-preview',
+      contents: 'Weather in SF?',
+      config: { tools, safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH' as never, threshold: 'BLOCK_NONE' as never }] },
+    });
     expect(first.functionCalls?.map((c) => [c.name, c.args])).toEqual([['weather', { location: 'San Francisco' }]]);
-    const signature = (readJsonBody('google/google-tool-call.json') as { candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }> }).candidates[0]!.content.parts[0]!.thoughtSignature;
+    const signature = (readJsonBody('google/google-tool-call.json') as { candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }> })
+      .candidates[0]!.content.parts[0]!.thoughtSignature;
     expect(first.candidates?.[0]?.content?.parts?.[0]?.thoughtSignature).toBe(signature);
     expect(jsonBodyOf(geminiMock.requests[0]!)['safetySettings']).toEqual([{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }]);
 
@@ -449,13 +504,18 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
     });
     expect(second.text).toContain('**3**');
     const sent = jsonBodyOf(geminiMock.requests[1]!)['contents'] as Array<{ role: string; parts: unknown[] }>;
-    expect(sent[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: signature }] });
+    expect(sent[1]).toEqual({
+      role: 'model',
+      parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: signature }],
+    });
     expect(sent[2]).toEqual({ role: 'user', parts: [{ functionResponse: { name: 'weather', response: { forecast: 'sunny' } } }] });
     expect(geminiMock.requests[1]!.headers['x-goog-api-key']).toBe(GEMINI_KEY);
   });
 
   it('thoughts stream back as thought parts', async () => {
-    geminiMock.on('POST', geminiPath('gemma-4-26b-a4b-it', 'streamGenerateContent'), (_req, res) => replyFixtureSse(res, 'google/gemma-4-output-usage.chunks.txt', 'gemini'));
+    geminiMock.on('POST', geminiPath('gemma-4-26b-a4b-it', 'streamGenerateContent'), (_req, res) =>
+      replyFixtureSse(res, 'google/gemma-4-output-usage.chunks.txt', 'gemini'),
+    );
     let thoughts = '';
     let text = '';
     let usage: unknown;
@@ -477,7 +537,9 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
   });
 
   it('fallbacks in the body: a failing Gemini model falls back to another provider', async () => {
-    geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyJson(res, 503, { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }));
+    geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) =>
+      replyJson(res, 503, { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }),
+    );
     openaiMock.on('POST', CHAT_PATH, (_req, res) => replyFixtureJson(res, OPENAI_TEXT));
     const response = await genai().models.generateContent({
       model: 'gemini-2.5-flash',
@@ -491,9 +553,13 @@ describe('@google/genai → /genai → Gemini (bare model names)', () => {
 
   it('a Gemini error keeps Google’s message and status', async () => {
     geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyFixtureJson(res, 'google/google-429-retry-info.json', 429));
-    const error = (await genai().models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' }).catch((err: unknown) => err)) as ApiError;
+    const error = (await genai()
+      .models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' })
+      .catch((err: unknown) => err)) as ApiError;
     expect(error.status).toBe(429);
-    expect(JSON.parse(error.message)).toEqual({ error: { code: 429, message: 'You exceeded your current quota, please check your plan.', status: 'RESOURCE_EXHAUSTED' } });
+    expect(JSON.parse(error.message)).toEqual({
+      error: { code: 429, message: 'You exceeded your current quota, please check your plan.', status: 'RESOURCE_EXHAUSTED' },
+    });
   });
 });
 
@@ -502,16 +568,30 @@ describe('openai SDK → /v1 → Gemini', () => {
 
   it('text: content and usage with reasoning tokens counted in completion tokens', async () => {
     geminiMock.on('POST', geminiPath('gemini-3-pro-preview', 'generateContent'), (_req, res) => replyFixtureJson(res, 'google/google-text.json'));
-    const completion = await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages: [{ role: 'user', content: "How many r's in strawberry?" }] });
+    const completion = await client().chat.completions.create({
+      model: 'gemini/gemini-3-pro-preview',
+      messages: [{ role: 'user', content: "How many r's in strawberry?" }],
+    });
     expect(completion.choices[0]!.message.content).toBe("There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.");
     expect(completion.choices[0]!.finish_reason).toBe('stop');
-    expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 272, total_tokens: 281, completion_tokens_details: { reasoning_tokens: 244 } });
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: 9,
+      completion_tokens: 272,
+      total_tokens: 281,
+      completion_tokens_details: { reasoning_tokens: 244 },
+    });
     expect(extraFieldsOf(completion)).toMatchObject({ provider: 'gemini', model_requested: 'gemini-3-pro-preview', request_type: 'chat_completion' });
   });
 
   it('stream: text deltas then one final chunk with finish reason and usage', async () => {
-    geminiMock.on('POST', geminiPath('gemini-3-pro-preview', 'streamGenerateContent'), (_req, res) => replyFixtureSse(res, 'google/google-text.chunks.txt', 'gemini', { splitEvery: 13 }));
-    const stream = await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages: [{ role: 'user', content: 'count' }], stream: true });
+    geminiMock.on('POST', geminiPath('gemini-3-pro-preview', 'streamGenerateContent'), (_req, res) =>
+      replyFixtureSse(res, 'google/google-text.chunks.txt', 'gemini', { splitEvery: 13 }),
+    );
+    const stream = await client().chat.completions.create({
+      model: 'gemini/gemini-3-pro-preview',
+      messages: [{ role: 'user', content: 'count' }],
+      stream: true,
+    });
     const assembled = await collectChatStream(stream);
     expect(assembled.text).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
     expect(assembled.finishReasons).toEqual(['stop']);
@@ -519,8 +599,15 @@ describe('openai SDK → /v1 → Gemini', () => {
   });
 
   it('reasoning: thought parts stream as delta.reasoning', async () => {
-    geminiMock.on('POST', geminiPath('gemma-4-26b-a4b-it', 'streamGenerateContent'), (_req, res) => replyFixtureSse(res, 'google/gemma-4-output-usage.chunks.txt', 'gemini'));
-    const stream = await client().chat.completions.create({ model: 'gemini/gemma-4-26b-a4b-it', messages: [{ role: 'user', content: 'hello' }], stream: true, reasoning_effort: 'low' });
+    geminiMock.on('POST', geminiPath('gemma-4-26b-a4b-it', 'streamGenerateContent'), (_req, res) =>
+      replyFixtureSse(res, 'google/gemma-4-output-usage.chunks.txt', 'gemini'),
+    );
+    const stream = await client().chat.completions.create({
+      model: 'gemini/gemma-4-26b-a4b-it',
+      messages: [{ role: 'user', content: 'hello' }],
+      stream: true,
+      reasoning_effort: 'low',
+    });
     const assembled = await collectChatStream(stream);
     expect(assembled.text).toBe('hello');
     expect(assembled.reasoning).toMatch(/Output: "hello"$/);
@@ -540,20 +627,32 @@ describe('openai SDK → /v1 → Gemini', () => {
       const contents = jsonBodyOf(req)['contents'] as unknown[];
       return replyFixtureJson(res, contents.length > 1 ? 'google/google-text.json' : 'google/google-tool-call.json');
     });
-    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+      },
+    ];
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in San Francisco?' }];
     const first = await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages, tools });
     const message = first.choices[0]!.message;
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     const call = message.tool_calls![0]!;
-    expect(call).toMatchObject({ id: 'call_m36LaZGyCLz1xs0PtNSB-QU_0', type: 'function', function: { name: 'weather', arguments: '{"location":"San Francisco"}' } });
+    expect(call).toMatchObject({
+      id: 'call_m36LaZGyCLz1xs0PtNSB-QU_0',
+      type: 'function',
+      function: { name: 'weather', arguments: '{"location":"San Francisco"}' },
+    });
     const signature = asRecord(asRecord(asRecord(call)['extra_content'])['google'])['thought_signature'];
     expect(signature).toMatch(/^EskgCsYgAb4\+9vtF7/);
 
     messages.push(message, { role: 'tool', tool_call_id: call.id, content: '{"temperature":"18C"}' });
     await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages, tools });
     const contents = jsonBodyOf(geminiMock.requests[1]!)['contents'] as unknown[];
-    expect(contents[1]).toEqual({ role: 'model', parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: signature }] });
+    expect(contents[1]).toEqual({
+      role: 'model',
+      parts: [{ functionCall: { name: 'weather', args: { location: 'San Francisco' } }, thoughtSignature: signature }],
+    });
     expect(contents[2]).toEqual({ role: 'user', parts: [{ functionResponse: { name: 'weather', response: { temperature: '18C' } } }] });
   });
 
@@ -563,7 +662,12 @@ describe('openai SDK → /v1 → Gemini', () => {
       const contents = jsonBodyOf(req)['contents'] as unknown[];
       return replyVcr(res, interactions[contents.length > 1 ? 1 : 0]!.response, { splitEvery: 64 });
     });
-    const tools = [{ type: 'function' as const, function: { name: 'get_country', description: '', parameters: { type: 'object', properties: {}, additionalProperties: false } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'get_country', description: '', parameters: { type: 'object', properties: {}, additionalProperties: false } },
+      },
+    ];
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is the capital of the user country? Call the tool' }];
     const stream = await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages, tools, stream: true });
     const assembled = await collectChatStream(stream);
@@ -576,7 +680,18 @@ describe('openai SDK → /v1 → Gemini', () => {
     const signature = String(asRecord(asRecord(extra)['google'])['thought_signature']);
 
     messages.push(
-      { role: 'assistant', content: null, tool_calls: [{ id: assembled.toolCalls[0]!.id, type: 'function', function: { name: 'get_country', arguments: '{}' }, extra_content: { google: { thought_signature: signature } } } as never] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: assembled.toolCalls[0]!.id,
+            type: 'function',
+            function: { name: 'get_country', arguments: '{}' },
+            extra_content: { google: { thought_signature: signature } },
+          } as never,
+        ],
+      },
       { role: 'tool', tool_call_id: assembled.toolCalls[0]!.id, content: '{"return_value":"Mexico"}' },
     );
     const answer = await collectChatStream(await client().chat.completions.create({ model: 'gemini/gemini-3-pro-preview', messages, tools, stream: true }));
@@ -595,9 +710,16 @@ describe('openai SDK → /v1 → Gemini', () => {
     const truncated = readVcr('google/pydantic-ai/test_google_model_max_tokens.yaml').interactions[0]!.response;
     geminiMock.on('POST', geminiPath('gemini-1.5-flash', 'generateContent'), (_req, res) => replyVcr(res, safety));
     geminiMock.on('POST', geminiPath('gemini-2.5-flash', 'generateContent'), (_req, res) => replyVcr(res, truncated));
-    const blocked = await client().chat.completions.create({ model: 'gemini/gemini-1.5-flash', messages: [{ role: 'user', content: 'Tell me a joke about a Brazilians.' }] });
+    const blocked = await client().chat.completions.create({
+      model: 'gemini/gemini-1.5-flash',
+      messages: [{ role: 'user', content: 'Tell me a joke about a Brazilians.' }],
+    });
     expect(blocked.choices[0]).toMatchObject({ finish_reason: 'content_filter', message: { content: null } });
-    const cut = await client().chat.completions.create({ model: 'gemini/gemini-2.5-flash', messages: [{ role: 'user', content: 'What is the capital of France?' }], max_tokens: 5 });
+    const cut = await client().chat.completions.create({
+      model: 'gemini/gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'What is the capital of France?' }],
+      max_tokens: 5,
+    });
     expect(cut.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: 'The capital of France is' } });
     expect(jsonBodyOf(requestsTo(geminiMock, geminiPath('gemini-2.5-flash', 'generateContent'))[0]!)['generationConfig']).toEqual({ maxOutputTokens: 5 });
   });

@@ -120,19 +120,11 @@ export function openAIClient(baseURL: string): OpenAI {
 }
 
 /** Chat completions route that answers a JSON fixture, or an SSE fixture when the request streams. */
-export function replayChat(
-  mock: MockUpstream,
-  path: string,
-  fixtures: { json?: string; chunks?: string },
-): void {
+export function replayChat(mock: MockUpstream, path: string, fixtures: { json?: string; chunks?: string }): void {
   mock.on('POST', path, (req, res) => replayJsonOrStream(req, res, fixtures));
 }
 
-function replayJsonOrStream(
-  req: RecordedRequest,
-  res: ServerResponse,
-  fixtures: { json?: string; chunks?: string },
-): void | Promise<void> {
+function replayJsonOrStream(req: RecordedRequest, res: ServerResponse, fixtures: { json?: string; chunks?: string }): void | Promise<void> {
   const streaming = isRecord(req.json) && req.json['stream'] === true;
   const fixture = streaming ? fixtures.chunks : fixtures.json;
   if (fixture === undefined) throw new Error(`no ${streaming ? 'stream' : 'JSON'} fixture for ${req.path}`);

@@ -79,7 +79,11 @@ describe('image edits: several images, Azure, bad input', () => {
     const azure = env.mock('azure');
     const deployment = AZURE_DEPLOYMENTS['gpt-4o-mini']!;
     serveEdits(azure, `/openai/deployments/${deployment}/images/edits`);
-    const result = await openAIClient(`${env.url}/v1`).images.edit({ image: await toFile(PNG_A, 'a.png', { type: 'image/png' }), prompt: 'Hat', model: 'azure/gpt-4o-mini' });
+    const result = await openAIClient(`${env.url}/v1`).images.edit({
+      image: await toFile(PNG_A, 'a.png', { type: 'image/png' }),
+      prompt: 'Hat',
+      model: 'azure/gpt-4o-mini',
+    });
     expect(result.data).toHaveLength(1);
     const upstream = onlyRequestTo(azure, `/openai/deployments/${deployment}/images/edits`);
     expect(upstream.query.get('api-version')).toBe(AZURE_API_VERSION);

@@ -84,7 +84,13 @@ describe.each(PREFIXES)('batches through %s', (prefix) => {
     const sdk = client(prefix);
     const inputId = openai.addFile('input.jsonl', 'batch', '{"custom_id":"a"}\n');
     const batch = await sdk.batches.create({ input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { team: 'eval' } });
-    expect(batch).toMatchObject({ object: 'batch', status: 'validating', input_file_id: inputId, endpoint: '/v1/chat/completions', metadata: { team: 'eval' } });
+    expect(batch).toMatchObject({
+      object: 'batch',
+      status: 'validating',
+      input_file_id: inputId,
+      endpoint: '/v1/chat/completions',
+      metadata: { team: 'eval' },
+    });
     expect(batch.request_counts).toEqual({ total: 0, completed: 0, failed: 0, succeeded: 0, expired: 0, canceled: 0, pending: 0 });
     expect(extraFieldsOf(batch)).toMatchObject({ request_type: 'batch_create', provider: 'openai' });
     const sent = asRecord(upstream.requests.find((r) => r.method === 'POST' && r.path === '/v1/batches')!.json);
@@ -110,7 +116,13 @@ describe.each(PREFIXES)('containers through %s', (prefix) => {
     const sdk = client(prefix);
     const params: ContainerCreateParams = { name: 'analysis', expires_after: { anchor: 'last_active_at', minutes: 30 }, memory_limit: '4g' };
     const container = await sdk.containers.create(params, { query: { provider: 'openai' } });
-    expect(container).toMatchObject({ object: 'container', name: 'analysis', status: 'running', memory_limit: '4g', expires_after: { anchor: 'last_active_at', minutes: 30 } });
+    expect(container).toMatchObject({
+      object: 'container',
+      name: 'analysis',
+      status: 'running',
+      memory_limit: '4g',
+      expires_after: { anchor: 'last_active_at', minutes: 30 },
+    });
     expect(extraFieldsOf(container)).toMatchObject({ request_type: 'container_create', provider: 'openai' });
     const sent = upstream.requests.find((r) => r.method === 'POST' && r.path === '/v1/containers')!;
     expect(sent.json).toEqual(params);
@@ -157,7 +169,13 @@ describe('batch results', () => {
     const sdk = client('/v1');
     const inputId = openai.addFile('input.jsonl', 'batch', '{}\n');
     const batch = await sdk.batches.create({ input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h' });
-    const good = (id: string): string => JSON.stringify({ id: `batch_req_${id}`, custom_id: id, response: { status_code: 200, request_id: `req_${id}`, body: { object: 'chat.completion' } }, error: null });
+    const good = (id: string): string =>
+      JSON.stringify({
+        id: `batch_req_${id}`,
+        custom_id: id,
+        response: { status_code: 200, request_id: `req_${id}`, body: { object: 'chat.completion' } },
+        error: null,
+      });
     openai.completeBatch(batch.id, `${good('a')}\r\n{not json\n${good('b')}\n\n`);
 
     const res = await fetch(`${e2e.url}/v1/batches/${batch.id}/results`);
@@ -165,7 +183,11 @@ describe('batch results', () => {
     const body = asRecord(await res.json());
     expect(body['batch_id']).toBe(batch.id);
     expect((body['results'] as Array<{ custom_id: string }>).map((r) => r.custom_id)).toEqual(['a', 'b']);
-    expect(extraFieldsOf(body)).toMatchObject({ request_type: 'batch_results', provider: 'openai', parse_errors: [{ line: 2, message: expect.stringContaining('line 2 is not JSON') }] });
+    expect(extraFieldsOf(body)).toMatchObject({
+      request_type: 'batch_results',
+      provider: 'openai',
+      parse_errors: [{ line: 2, message: expect.stringContaining('line 2 is not JSON') }],
+    });
   });
 
   it('refuses with a 400 while the batch has no output yet', async () => {
@@ -197,7 +219,10 @@ describe('inline batch requests', () => {
     const batch = asRecord(await res.json());
     const stored = [...openai.files.values()][0]!;
     expect(stored.object['purpose']).toBe('batch');
-    const lines = stored.data.toString().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stored.data
+      .toString()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       { custom_id: 'q1', method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: 'hi' }], model: 'gpt-4o-mini' } },
       { custom_id: 'q2', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'yo' }] } },

@@ -292,9 +292,7 @@ describe.each(SURFACES)('OpenAI SDK stored responses on $prefix', ({ prefix }) =
   });
 
   it('delete reaches DELETE /v1/responses/{id}', async () => {
-    openaiMock.on('DELETE', `/v1/responses/${id}`, (_req, res) =>
-      replyJson(res, 200, { id, object: 'response.deleted', deleted: true }),
-    );
+    openaiMock.on('DELETE', `/v1/responses/${id}`, (_req, res) => replyJson(res, 200, { id, object: 'response.deleted', deleted: true }));
     const client = openAIClient(`${env.url}${prefix}`);
 
     await client.responses.delete(id);
@@ -397,9 +395,7 @@ describe('the upstream request Iris sends for an OpenAI SDK call', () => {
     replayChat(openaiMock, '/v1/chat/completions', { json: CHAT_TEXT });
     const client = openAIClient(`${env.url}/openai/v1`);
 
-    const response = await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
-      .asResponse();
+    const response = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).asResponse();
     const raw = asRecord(await response.json(), 'raw body');
 
     expect(response.status).toBe(200);

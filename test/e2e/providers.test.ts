@@ -136,9 +136,7 @@ describe('xai', () => {
     const assembled = await collectChatStream(await askStreaming('xai/grok-3-mini'));
 
     expect(assembled.reasoning).toBe('First, the user is');
-    expect(assembled.toolCalls).toEqual([
-      { id: 'call_55117580', name: 'weather', arguments: '{"location":"San Francisco"}' },
-    ]);
+    expect(assembled.toolCalls).toEqual([{ id: 'call_55117580', name: 'weather', arguments: '{"location":"San Francisco"}' }]);
     expect(assembled.finishReasons).toEqual(['tool_calls']);
     expect(assembled.usage).toMatchObject({ prompt_tokens: 291, completion_tokens: 26, total_tokens: 513 });
     expect(assembled.chunks).toHaveLength(readJsonlEvents('xai/chat/xai-tool-call.chunks.txt').length);
@@ -181,9 +179,7 @@ describe('mistral', () => {
 
     const assembled = await collectChatStream(await askStreaming('mistral/zai-glm-5-2', 'Weather in Berlin?'));
 
-    expect(assembled.toolCalls).toEqual([
-      { id: 'chatcmpl-tool-9f149c74c42f265b', name: 'webSearchTool', arguments: '{"query": "current Berlin weather"}' },
-    ]);
+    expect(assembled.toolCalls).toEqual([{ id: 'chatcmpl-tool-9f149c74c42f265b', name: 'webSearchTool', arguments: '{"query": "current Berlin weather"}' }]);
     expect(assembled.finishReasons).toEqual(['tool_calls']);
     expect(assembled.usage).toMatchObject({ total_tokens: 185, prompt_tokens_details: { cached_tokens: 128 } });
   });
@@ -287,9 +283,7 @@ describe('deepseek', () => {
       'The user is asking for the weather in San Francisco. I need to use the weather tool to get this information. ' +
         'Let me invoke the weather tool with the location parameter set to "San Francisco".',
     );
-    expect(assembled.toolCalls).toEqual([
-      { id: 'call_00_ioIn7yN9p1ZOMNpDLwd4MgAF', name: 'weather', arguments: '{"location": "San Francisco"}' },
-    ]);
+    expect(assembled.toolCalls).toEqual([{ id: 'call_00_ioIn7yN9p1ZOMNpDLwd4MgAF', name: 'weather', arguments: '{"location": "San Francisco"}' }]);
     expect(assembled.finishReasons).toEqual(['tool_calls']);
     expect(assembled.usage).toMatchObject({ prompt_tokens: 339, completion_tokens: 83, total_tokens: 422 });
     expect(assembled.chunks).toHaveLength(readJsonlEvents('deepseek/deepseek-tool-call.chunks.txt').length);
@@ -338,8 +332,7 @@ describe('perplexity', () => {
 
 describe('upstream errors', () => {
   const ERROR_FIXTURE = 'openai/chat/reasoning-model-legacy-parameter-error.json';
-  const upstreamMessage =
-    "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+  const upstreamMessage = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
   let mock: MockUpstream;
   beforeAll(() => {
     mock = env.mock('openai');

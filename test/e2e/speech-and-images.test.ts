@@ -273,7 +273,12 @@ describe('speech and images: bad input and upstream errors', () => {
   it('an upstream speech error comes back as a BifrostError with the provider status and message', async () => {
     openaiMock.on('POST', '/v1/audio/speech', (_req, res) =>
       replyJson(res, 400, {
-        error: { message: "Invalid value: 'robot'. Supported values are: 'alloy', 'ash', 'coral'.", type: 'invalid_request_error', param: 'voice', code: 'invalid_value' },
+        error: {
+          message: "Invalid value: 'robot'. Supported values are: 'alloy', 'ash', 'coral'.",
+          type: 'invalid_request_error',
+          param: 'voice',
+          code: 'invalid_value',
+        },
       }),
     );
 
@@ -307,10 +312,10 @@ describe('a provider without speech or images (anthropic)', () => {
   beforeAll(async () => {
     anthropicMock = await startMockUpstream();
     gateway = await startTestGateway({
-        providers: {
-          anthropic: { keys: [{ name: 'a', value: 'sk-ant-e2e', models: ['*'], weight: 1 }], network_config: { base_url: anthropicMock.url } },
-        },
-      });
+      providers: {
+        anthropic: { keys: [{ name: 'a', value: 'sk-ant-e2e', models: ['*'], weight: 1 }], network_config: { base_url: anthropicMock.url } },
+      },
+    });
   });
 
   afterAll(async () => {

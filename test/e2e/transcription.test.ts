@@ -27,7 +27,20 @@ const VERBOSE = {
   duration: 3.2,
   text: 'Hello from the recording.',
   words: [{ word: 'Hello', start: 0, end: 0.4 }],
-  segments: [{ id: 0, seek: 0, start: 0, end: 3.2, text: ' Hello from the recording.', tokens: [50364], temperature: 0, avg_logprob: -0.2, compression_ratio: 0.9, no_speech_prob: 0.01 }],
+  segments: [
+    {
+      id: 0,
+      seek: 0,
+      start: 0,
+      end: 3.2,
+      text: ' Hello from the recording.',
+      tokens: [50364],
+      temperature: 0,
+      avg_logprob: -0.2,
+      compression_ratio: 0.9,
+      no_speech_prob: 0.01,
+    },
+  ],
 };
 
 let env: E2EGateway;
@@ -47,7 +60,8 @@ function serveTranscription(mock: MockUpstream, path: string): void {
   mock.on('POST', path, async (req, res) => {
     const form = await parseMultipart(req);
     const file = form.files.find((f) => f.field === 'file');
-    if (!file || !file.data.equals(AUDIO)) return replyJson(res, 400, { error: { message: 'audio did not arrive intact', type: 'invalid_request_error', param: 'file', code: null } });
+    if (!file || !file.data.equals(AUDIO))
+      return replyJson(res, 400, { error: { message: 'audio did not arrive intact', type: 'invalid_request_error', param: 'file', code: null } });
     const format = form.fields['response_format'] ?? 'json';
     if (format === 'text') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
@@ -72,7 +86,12 @@ describe.each(SURFACES)('OpenAI SDK audio.transcriptions.create on $prefix', ({ 
     serveTranscription(openaiMock, '/v1/audio/transcriptions');
     const client = openAIClient(`${env.url}${prefix}`);
 
-    const result = await client.audio.transcriptions.create({ file: await toFile(AUDIO, 'hello.mp3'), model: model('whisper-1'), language: 'en', temperature: 0 });
+    const result = await client.audio.transcriptions.create({
+      file: await toFile(AUDIO, 'hello.mp3'),
+      model: model('whisper-1'),
+      language: 'en',
+      temperature: 0,
+    });
 
     expect(result.text).toBe(TRANSCRIPT.text);
     expect(extraFieldsOf(result)).toMatchObject({ provider: 'openai', model_requested: 'whisper-1', request_type: 'transcription' });
@@ -126,7 +145,10 @@ describe('transcriptions: formats, streams and other providers', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(await res.text()).toBe(events);
-    expect((await uploadedForm(onlyRequestTo(openaiMock, '/v1/audio/transcriptions'))).fields).toMatchObject({ model: 'gpt-4o-mini-transcribe', stream: 'true' });
+    expect((await uploadedForm(onlyRequestTo(openaiMock, '/v1/audio/transcriptions'))).fields).toMatchObject({
+      model: 'gpt-4o-mini-transcribe',
+      stream: 'true',
+    });
   });
 
   it('groq transcribes at its OpenAI-compatible path', async () => {
@@ -167,7 +189,11 @@ describe('transcriptions: formats, streams and other providers', () => {
   });
 
   it('refuses a JSON body with a 415 that names multipart/form-data', async () => {
-    const res = await fetch(`${env.url}/v1/audio/transcriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"openai/whisper-1"}' });
+    const res = await fetch(`${env.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":"openai/whisper-1"}',
+    });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('multipart/form-data');
   });

@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/index.js';
 import { replyJson, startMockUpstream } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
-import {
-  chatBody,
-  chatCompletion,
-  expectBifrostError,
-  postChat,
-  providerAt,
-  startTestGateway,
-  toJsonReply,
-} from './gateway-harness.js';
+import { chatBody, chatCompletion, expectBifrostError, postChat, providerAt, startTestGateway, toJsonReply } from './gateway-harness.js';
 import type { BifrostErrorBody, JsonReply } from './gateway-harness.js';
 
 const CHAT_PATH = '/v1/chat/completions';
@@ -102,7 +94,11 @@ describe('malformed requests get a 4xx BifrostError saying what is wrong', () =>
   });
 
   it('temperature of the wrong type ("hot")', async () => {
-    const err = await expectRejected(await send(JSON.stringify(chatBody('openai/gpt-4o-mini', { temperature: 'hot' }))), 400, /^temperature: .*expected number, received string/);
+    const err = await expectRejected(
+      await send(JSON.stringify(chatBody('openai/gpt-4o-mini', { temperature: 'hot' }))),
+      400,
+      /^temperature: .*expected number, received string/,
+    );
     expect(err.error.param).toBe('temperature');
   });
 
@@ -157,7 +153,11 @@ describe('malformed requests get a 4xx BifrostError saying what is wrong', () =>
   });
 
   it('unknown route → 404', async () => {
-    await expectRejected(await send(JSON.stringify(chatBody()), 'application/json', 'POST', '/v1/chat/completion'), 404, /no route for POST \/v1\/chat\/completion/);
+    await expectRejected(
+      await send(JSON.stringify(chatBody()), 'application/json', 'POST', '/v1/chat/completion'),
+      404,
+      /no route for POST \/v1\/chat\/completion/,
+    );
   });
 
   it('wrong method → 405', async () => {

@@ -81,7 +81,14 @@ describe('custom providers', () => {
     const mock = await testbed.mock();
     const other = await testbed.mock();
     mock.on('POST', '/api/chat', (_req, res) => replyFixtureJson(res, CHAT_FIXTURE));
-    other.on('POST', '/embed/now', (_req, res) => replyJson(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5] }], model: 'e', usage: { prompt_tokens: 1, total_tokens: 1 } }));
+    other.on('POST', '/embed/now', (_req, res) =>
+      replyJson(res, 200, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.5] }],
+        model: 'e',
+        usage: { prompt_tokens: 1, total_tokens: 1 },
+      }),
+    );
     const gateway = await testbed.gateway({
       providers: {
         'my-llm': custom(`${mock.url}/`, { request_path_overrides: { chat_completion: 'api/chat', embedding: `${other.url}/embed/now`, speech: '  ' } }),

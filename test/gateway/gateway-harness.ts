@@ -116,12 +116,7 @@ export async function toJsonReply(res: Response): Promise<JsonReply> {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export async function postJson(
-  gateway: RunningGateway,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<JsonReply> {
+export async function postJson(gateway: RunningGateway, path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonReply> {
   const res = await fetch(`${gateway.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -135,11 +130,7 @@ export function postChat(gateway: RunningGateway, body: unknown, headers: Record
 }
 
 /** Starts a streaming request and returns the open response (headers received). */
-export function postStream(
-  gateway: RunningGateway,
-  body: unknown,
-  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<Response> {
+export function postStream(gateway: RunningGateway, body: unknown, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
   return fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },

@@ -52,9 +52,7 @@ describe('key allow-lists on requests', () => {
 
   it('blacklisted_models wins over models: the blocked model never reaches the upstream', async () => {
     const mock = await answeringMock();
-    const gateway = await testbed.gateway(
-      openaiConfig(mock, [{ name: 'main', value: 'sk-main', models: ['*'], blacklisted_models: ['gpt-4o'] }]),
-    );
+    const gateway = await testbed.gateway(openaiConfig(mock, [{ name: 'main', value: 'sk-main', models: ['*'], blacklisted_models: ['gpt-4o'] }]));
     expect((await postChat(gateway, chatBody('openai/gpt-4o-mini'))).status).toBe(200);
     const err = expectBifrostError(await postChat(gateway, chatBody('openai/gpt-4o')), 400);
     expect(err.error.message).toBe("key main of provider 'openai' does not allow model 'gpt-4o' (allowed: * except gpt-4o)");

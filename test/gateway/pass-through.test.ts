@@ -88,7 +88,10 @@ describe('streamed chunks', () => {
     expect(got).toHaveLength(chunks.length);
     got.forEach((chunk, i) => {
       const { extra_fields: extra, ...rest } = chunk;
-      const expected = i === 0 ? { ...chunks[0], choices: [{ index: 0, delta: { role: 'assistant', reasoning_content: 'think', reasoning: 'think' }, finish_reason: null }] } : chunks[i];
+      const expected =
+        i === 0
+          ? { ...chunks[0], choices: [{ index: 0, delta: { role: 'assistant', reasoning_content: 'think', reasoning: 'think' }, finish_reason: null }] }
+          : chunks[i];
       expect(rest).toEqual(expected);
       expect(extra).toMatchObject({ request_type: 'chat_completion_stream', provider: 'openai', model_requested: 'gpt-4o-mini', chunk_index: i });
     });
@@ -102,14 +105,20 @@ describe('streamed chunks', () => {
       res.write(['a', 'b', 'c', 'd', 'e'].map((c) => sseData(chatChunk(c))).join(''));
       setTimeout(() => res.end(sseData(chatChunk('f')) + sseData('[DONE]')), 30);
     });
-    const config = buildConfig({ appDir: '.', port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json' }, { providers: { openai: providerAt(mock.url) } }, {});
+    const config = buildConfig(
+      { appDir: '.', port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json' },
+      { providers: { openai: providerAt(mock.url) } },
+      {},
+    );
     const engine = new Engine(config);
     try {
       const result = await engine.execute({ op: 'chat', stream: true, model: 'openai/gpt-4o-mini', body: chatBody(), signal: new CallerAbort() });
       if (result.kind !== 'stream') throw new Error('expected a stream');
       const batches: StreamItem[][] = [];
       for await (const batch of result.items) batches.push(batch);
-      const contents = batches.map((batch) => batch.map((item) => (item.kind === 'chunk' ? ((item.chunk.data['choices'] as JsonObject[])[0]!['delta'] as JsonObject)['content'] : 'error')));
+      const contents = batches.map((batch) =>
+        batch.map((item) => (item.kind === 'chunk' ? ((item.chunk.data['choices'] as JsonObject[])[0]!['delta'] as JsonObject)['content'] : 'error')),
+      );
       expect(contents).toEqual([['a', 'b', 'c', 'd', 'e'], ['f']]);
       const indexes = batches.flat().map((item) => (item.kind === 'chunk' ? (item.chunk.data['extra_fields'] as JsonObject)['chunk_index'] : -1));
       expect(indexes).toEqual([0, 1, 2, 3, 4, 5]);

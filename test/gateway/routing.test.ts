@@ -1,17 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { replyDestroy, replyHang, replyJson } from '../support/mock-upstream.js';
 import type { MockUpstream } from '../support/mock-upstream.js';
-import {
-  bearerOf,
-  chatBody,
-  chatCompletion,
-  deferred,
-  expectBifrostError,
-  postChat,
-  providerAt,
-  useTestbed,
-  within,
-} from './gateway-harness.js';
+import { bearerOf, chatBody, chatCompletion, deferred, expectBifrostError, postChat, providerAt, useTestbed, within } from './gateway-harness.js';
 import type { JsonObject, ProviderExtras } from './gateway-harness.js';
 
 const CHAT_PATH = '/v1/chat/completions';

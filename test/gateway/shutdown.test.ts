@@ -14,7 +14,9 @@ import { startTestGateway } from '../support/test-gateway.js';
 import { chatBody, providerAt, useTestbed } from './gateway-harness.js';
 
 const testbed = useTestbed();
-const EVENTS = Array.from({ length: 6 }, (_, i) => `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${i}"}}]}\n\n`).join('') + 'data: [DONE]\n\n';
+const EVENTS =
+  Array.from({ length: 6 }, (_, i) => `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"${i}"}}]}\n\n`).join('') +
+  'data: [DONE]\n\n';
 
 /**
  * Starts a streamed chat and resolves once its head is in (and, unless the upstream is silent, its

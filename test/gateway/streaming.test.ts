@@ -191,9 +191,7 @@ describe('stream errors', () => {
 
   it('a socket destroyed mid-stream (replySse destroyAfterPieces) ends the stream with one error event and no [DONE]', async () => {
     const mock = await testbed.mock();
-    mock.on('POST', CHAT_PATH, (_req, res) =>
-      replyFixtureSse(res, STREAM_FIXTURE, 'openai', { destroyAfterPieces: 3, chunkDelayMs: 20 }),
-    );
+    mock.on('POST', CHAT_PATH, (_req, res) => replyFixtureSse(res, STREAM_FIXTURE, 'openai', { destroyAfterPieces: 3, chunkDelayMs: 20 }));
     const gateway = await gatewayWithOpenAI(mock);
     const res = await postStream(gateway, streamBody());
     expect(res.status).toBe(200);
@@ -258,11 +256,7 @@ describe('stream errors', () => {
       res.write(sseData(chatChunk('before the silence')));
     });
     const gateway = await gatewayWithOpenAI(mock, { network_config: { stream_idle_timeout_in_seconds: 0.3 } });
-    const events = await within(
-      readAllEvents(await postStream(gateway, streamBody())),
-      5_000,
-      'the stream must end soon after 0.3 s of upstream silence',
-    );
+    const events = await within(readAllEvents(await postStream(gateway, streamBody())), 5_000, 'the stream must end soon after 0.3 s of upstream silence');
     expect(events).toHaveLength(2);
     expect(contentOf(JSON.parse(events[0]!.data) as JsonObject)).toBe('before the silence');
     const err = expectBifrostErrorShape(JSON.parse(events[1]!.data));

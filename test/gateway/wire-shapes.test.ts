@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readJsonBody } from '../support/fixtures.js';
 import { replyDestroy, replyFixtureJson, replyJson } from '../support/mock-upstream.js';
-import {
-  chatBody,
-  expectBifrostError,
-  postChat,
-  postJson,
-  providerAt,
-  toJsonReply,
-  useTestbed,
-} from './gateway-harness.js';
+import { chatBody, expectBifrostError, postChat, postJson, providerAt, toJsonReply, useTestbed } from './gateway-harness.js';
 import type { JsonObject, ProviderExtras } from './gateway-harness.js';
 
 const CHAT_PATH = '/v1/chat/completions';

@@ -81,7 +81,10 @@ function openAIBodies(): Array<[string, string]> {
     ['tool parameters 5000 deep', `{${m},"messages":${user('"hi"')},"tools":[{"type":"function","function":{"name":"f","parameters":${deepObject(5000)}}}]}`],
     ['content 5000 deep', `{${m},"messages":${user(deepArray(5000))}}`],
     ['metadata 100000 deep', `{${m},"messages":${user('"hi"')},"metadata":${deepArray(100000)}}`],
-    ['response_format schema 5000 deep', `{${m},"messages":${user('"hi"')},"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":${deepObject(5000)}}}}`],
+    [
+      'response_format schema 5000 deep',
+      `{${m},"messages":${user('"hi"')},"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":${deepObject(5000)}}}}`,
+    ],
     ['temperature not finite', `{${m},"messages":${user('"hi"')},"temperature":1e999}`],
     ['max_tokens not finite', `{${m},"messages":${user('"hi"')},"max_tokens":-1e999}`],
     ['n a string', `{${m},"messages":${user('"hi"')},"n":"x"}`],
@@ -133,7 +136,10 @@ function genaiBodies(): Array<[string, string]> {
     ['parts of numbers', '{"contents":[{"role":"user","parts":[5]}]}'],
     ['inlineData a number', '{"contents":[{"role":"user","parts":[{"inlineData":5}]}]}'],
     ['responseSchema 5000 deep', `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseSchema":${deepObject(5000)}}}`],
-    ['function parameters 5000 deep', `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":${deepObject(5000)}}]}]}`],
+    [
+      'function parameters 5000 deep',
+      `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":${deepObject(5000)}}]}]}`,
+    ],
     ['systemInstruction a number', '{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"systemInstruction":5}'],
     ['generationConfig a number', '{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":5}'],
     ['tools of numbers', '{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[5]}'],
@@ -152,7 +158,10 @@ function bedrockBodies(): Array<[string, string]> {
     ['system a number', '{"messages":[{"role":"user","content":[{"text":"hi"}]}],"system":5}'],
     ['inferenceConfig a number', '{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":5}'],
     ['toolConfig tools of numbers', '{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[5]}}'],
-    ['inputSchema 5000 deep', `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":${deepObject(5000)}}}}]}}`],
+    [
+      'inputSchema 5000 deep',
+      `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":${deepObject(5000)}}}}]}}`,
+    ],
     ['content 5000 deep', `{"messages":[{"role":"user","content":${deepArray(5000)}}]}`],
   ];
 }
@@ -229,7 +238,12 @@ export function hostileCorpus(routes: readonly Route[]): HostileCase[] {
     for (let target = 0; target < names.length; target++) {
       for (const value of HOSTILE_PATH_VALUES) {
         const path = concretePath(route, (name, i) => (i === target ? value : plausible({ method: route.method, path: `{${name}}` })));
-        cases.push({ name: `${route.method} ${route.path} with ${names[target]}=${value.slice(0, 24)}`, method: route.method, path, ...(route.method === 'POST' ? { body: CHAT } : {}) });
+        cases.push({
+          name: `${route.method} ${route.path} with ${names[target]}=${value.slice(0, 24)}`,
+          method: route.method,
+          path,
+          ...(route.method === 'POST' ? { body: CHAT } : {}),
+        });
       }
     }
     if (route.method !== 'POST') continue;

@@ -107,7 +107,21 @@ describe('ids that could only walk out of the upstream path', () => {
 
 describe('forwarded headers', () => {
   it('never forwards framing, hop, proxy, cookie or credential headers, and the request still succeeds (no 502)', async () => {
-    const forbidden = ['host', 'te', 'proxy-authorization', 'cookie', 'content-length', 'transfer-encoding', 'upgrade', 'keep-alive', 'expect', 'connection', 'authorization', 'x-api-key', 'x-amz-date'];
+    const forbidden = [
+      'host',
+      'te',
+      'proxy-authorization',
+      'cookie',
+      'content-length',
+      'transfer-encoding',
+      'upgrade',
+      'keep-alive',
+      'expect',
+      'connection',
+      'authorization',
+      'x-api-key',
+      'x-amz-date',
+    ];
     for (const name of forbidden) {
       mock.clearRequests();
       const reply = await post('/v1/chat/completions', CHAT, { [`x-bf-eh-${name}`]: name === 'content-length' ? '1' : SMUGGLED });
@@ -127,7 +141,9 @@ describe('forwarded headers', () => {
       const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1', () => {
         socket.write(
           Buffer.concat([
-            Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\nx-bf-eh-x-note: `),
+            Buffer.from(
+              `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\nx-bf-eh-x-note: `,
+            ),
             value,
             Buffer.from(`\r\n\r\n${body}`),
           ]),
@@ -155,15 +171,22 @@ describe('forwarded headers', () => {
   });
 
   it('applies client.header_filter_config as Bifrost does: allowlist first, then denylist; allow-listed headers pass under their own name too', async () => {
-    const filtered = await startTestGateway(hostileConfig(mock.url, { header_filter_config: { allowlist: ['X-Team', 'anthropic-beta', 'x-secret', 'cookie'], denylist: ['x-secret'] } }));
+    const filtered = await startTestGateway(
+      hostileConfig(mock.url, { header_filter_config: { allowlist: ['X-Team', 'anthropic-beta', 'x-secret', 'cookie'], denylist: ['x-secret'] } }),
+    );
     try {
-      const reply = await post('/v1/chat/completions', CHAT, {
-        'x-bf-eh-x-team': 'blue',
-        'x-bf-eh-x-other': 'dropped',
-        'x-bf-eh-x-secret': 'dropped',
-        'anthropic-beta': 'tools-2024',
-        'x-bf-eh-cookie': SMUGGLED,
-      }, filtered);
+      const reply = await post(
+        '/v1/chat/completions',
+        CHAT,
+        {
+          'x-bf-eh-x-team': 'blue',
+          'x-bf-eh-x-other': 'dropped',
+          'x-bf-eh-x-secret': 'dropped',
+          'anthropic-beta': 'tools-2024',
+          'x-bf-eh-cookie': SMUGGLED,
+        },
+        filtered,
+      );
       expect(reply.status, reply.text).toBe(200);
       const headers = mock.lastRequest().headers;
       expect(headers['x-team']).toBe('blue');
@@ -181,10 +204,26 @@ describe('nesting and size before any work', () => {
   const deepCases: Array<[string, string, string]> = [
     ['chat content', '/v1/chat/completions', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":${deepArray(5000)}}]}`],
     ['chat metadata', '/v1/chat/completions', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"metadata":${deepArray(100_000)}}`],
-    ['tool parameters', '/v1/chat/completions', `{"model":"anthropic/claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deepObject(5000)}}}]}`],
-    ['Anthropic input_schema', '/anthropic/v1/messages', `{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${deepObject(5000)}}]}`],
-    ['GenAI responseSchema', '/genai/v1beta/models/gemini-2.5-flash:generateContent', `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseSchema":${deepObject(5000)}}}`],
-    ['Bedrock inputSchema', '/bedrock/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse', `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":${deepObject(5000)}}}}]}}`],
+    [
+      'tool parameters',
+      '/v1/chat/completions',
+      `{"model":"anthropic/claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${deepObject(5000)}}}]}`,
+    ],
+    [
+      'Anthropic input_schema',
+      '/anthropic/v1/messages',
+      `{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${deepObject(5000)}}]}`,
+    ],
+    [
+      'GenAI responseSchema',
+      '/genai/v1beta/models/gemini-2.5-flash:generateContent',
+      `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseSchema":${deepObject(5000)}}}`,
+    ],
+    [
+      'Bedrock inputSchema',
+      '/bedrock/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse',
+      `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":{"tools":[{"toolSpec":{"name":"f","inputSchema":{"json":${deepObject(5000)}}}}]}}`,
+    ],
     ['Responses input', '/v1/responses', `{"model":"openai/gpt-4o-mini","input":${deepArray(5000)}}`],
   ];
 
@@ -197,9 +236,23 @@ describe('nesting and size before any work', () => {
   });
 
   it.each([
-    ['a function tool to Gemini', '/v1/chat/completions', (d: string) => `{"model":"gemini/gemini-2.5-flash","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${d}}}]}`],
-    ['an input_schema to Bedrock', '/anthropic/v1/messages', (d: string) => `{"model":"bedrock/anthropic.claude-3-haiku","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${d}}]}`],
-    ['a responseSchema to Anthropic', '/genai/v1beta/models/anthropic%2Fclaude-sonnet-4-5:generateContent', (d: string) => `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseMimeType":"application/json","responseSchema":${d}}}`],
+    [
+      'a function tool to Gemini',
+      '/v1/chat/completions',
+      (d: string) =>
+        `{"model":"gemini/gemini-2.5-flash","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${d}}}]}`,
+    ],
+    [
+      'an input_schema to Bedrock',
+      '/anthropic/v1/messages',
+      (d: string) =>
+        `{"model":"bedrock/anthropic.claude-3-haiku","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${d}}]}`,
+    ],
+    [
+      'a responseSchema to Anthropic',
+      '/genai/v1beta/models/anthropic%2Fclaude-sonnet-4-5:generateContent',
+      (d: string) => `{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseMimeType":"application/json","responseSchema":${d}}}`,
+    ],
   ])('a schema just inside the limit converts without overflowing the stack: %s', async (_label, path, body) => {
     const reply = await post(path, body(deepObject(505)));
     expect(reply.status, reply.text.slice(0, 300)).toBeLessThan(500);
@@ -207,17 +260,32 @@ describe('nesting and size before any work', () => {
   });
 
   it('refuses a number JSON cannot carry, naming where it is', async () => {
-    await expectRefused(await post('/v1/chat/completions', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":1e999}`), 400, /temperature: number is out of range/, 'temperature');
+    await expectRefused(
+      await post('/v1/chat/completions', `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":1e999}`),
+      400,
+      /temperature: number is out of range/,
+      'temperature',
+    );
   });
 });
 
 describe('validation before the first attempt', () => {
   it('a fallback naming an unconfigured provider is a 400 naming it, with nothing sent upstream', async () => {
-    await expectRefused(await post('/v1/chat/completions', { ...CHAT, fallbacks: ['nope/model'] }), 400, /fallbacks\[0\] 'nope\/model': provider 'nope' is not configured/, 'fallbacks');
+    await expectRefused(
+      await post('/v1/chat/completions', { ...CHAT, fallbacks: ['nope/model'] }),
+      400,
+      /fallbacks\[0\] 'nope\/model': provider 'nope' is not configured/,
+      'fallbacks',
+    );
   });
 
   it('a fallback that is not provider/model is a 400', async () => {
-    await expectRefused(await post('/v1/chat/completions', { ...CHAT, fallbacks: ['gpt-4o'] }), 400, /fallbacks\[0\] 'gpt-4o' must be written as provider\/model/, 'fallbacks');
+    await expectRefused(
+      await post('/v1/chat/completions', { ...CHAT, fallbacks: ['gpt-4o'] }),
+      400,
+      /fallbacks\[0\] 'gpt-4o' must be written as provider\/model/,
+      'fallbacks',
+    );
   });
 
   it.each([
@@ -225,7 +293,11 @@ describe('validation before the first attempt', () => {
     ['messages not an array', { ...CHAT, messages: 'hi' }, 'messages'],
     ['a tool without a function name', { ...CHAT, tools: [{ type: 'function', function: { parameters: {} } }] }, 'tools.0.function.name'],
     ['a tool call without a function', { ...CHAT, messages: [{ role: 'assistant', tool_calls: [{ id: 'a' }] }] }, 'messages.0.tool_calls.0.function'],
-    ['an image part without a url', { ...CHAT, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 5 }] }] }, 'messages.0.content.0.image_url'],
+    [
+      'an image part without a url',
+      { ...CHAT, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 5 }] }] },
+      'messages.0.content.0.image_url',
+    ],
   ])('%s is a 400 naming the field', async (_label, body, param) => {
     await expectRefused(await post('/v1/chat/completions', body), 400, /./, param);
   });
@@ -247,7 +319,9 @@ describe('validation before the first attempt', () => {
 describe('slow clients', () => {
   let slow: RunningGateway;
   beforeAll(async () => {
-    slow = await startTestGateway(hostileConfig(mock.url, { request_header_timeout_in_seconds: 1, request_body_idle_timeout_in_seconds: 1, max_connections: 4 }));
+    slow = await startTestGateway(
+      hostileConfig(mock.url, { request_header_timeout_in_seconds: 1, request_body_idle_timeout_in_seconds: 1, max_connections: 4 }),
+    );
   });
   afterAll(async () => {
     await slow?.close();
@@ -273,7 +347,10 @@ describe('slow clients', () => {
 
   it('a body that stalls after 30 of 5,000 announced bytes gets a 408 and its socket is closed', async () => {
     const started = Date.now();
-    const { text, closed } = await stall('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"model":"openai/gpt-4o-mini",', 6_000);
+    const { text, closed } = await stall(
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"model":"openai/gpt-4o-mini",',
+      6_000,
+    );
     expect(text).toMatch(/^HTTP\/1\.1 408/);
     expect(text).toMatch(/request body stalled/);
     expect(closed).toBe(true);
@@ -289,10 +366,14 @@ describe('slow clients', () => {
 
   it('beyond max_connections a new connection is closed at once, and the gateway serves again once they go', async () => {
     const held = await Promise.all(
-      Array.from({ length: 4 }, () => new Promise<ReturnType<typeof connect>>((resolve) => {
-        const socket = connect(Number(new URL(slow.url).port), '127.0.0.1', () => resolve(socket));
-        socket.on('error', () => undefined);
-      })),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve) => {
+            const socket = connect(Number(new URL(slow.url).port), '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => undefined);
+          }),
+      ),
     );
     const started = Date.now();
     await expect(sendRaw(slow.url, { method: 'GET', path: '/health' }, 3_000)).rejects.toThrow();

@@ -90,7 +90,11 @@ export function sendRaw(baseUrl: string, raw: RawRequest, timeoutMs = 10_000): P
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const body = raw.body === undefined ? undefined : Buffer.isBuffer(raw.body) ? raw.body : Buffer.from(raw.body, 'utf8');
-    const headers: OutgoingHttpHeaders = { connection: 'close', ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}), ...raw.headers };
+    const headers: OutgoingHttpHeaders = {
+      connection: 'close',
+      ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
+      ...raw.headers,
+    };
     const req = request({ host: hostname, port, method: raw.method, path: raw.path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

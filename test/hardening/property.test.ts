@@ -82,13 +82,21 @@ describe('generated hostile input', () => {
 
   it('model strings on every model-carrying surface', async () => {
     const provider = fc.constantFrom('openai', 'gemini', 'vertex', 'bedrock', 'azure', 'anthropic', 'cohere', 'groq', 'nope', '');
-    const model = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 40 }), fc.constantFrom('../../etc/passwd', 'x?key=attacker#', '..', '.', 'a/../b', '%2e%2e', 'x\u0000y', 'm:generateContent?alt=sse'));
+    const model = fc.oneof(
+      fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
+      fc.constantFrom('../../etc/passwd', 'x?key=attacker#', '..', '.', 'a/../b', '%2e%2e', 'x\u0000y', 'm:generateContent?alt=sse'),
+    );
     await fc.assert(
-      fc.asyncProperty(provider, model, fc.constantFrom('/v1/chat/completions', '/v1/embeddings', '/v1/responses', '/anthropic/v1/messages', '/cohere/v2/chat', '/v1/responses/input_tokens'), async (p, m, path) => {
-        const written = p ? `${p}/${m}` : m;
-        const body = JSON.stringify({ model: written, messages: [{ role: 'user', content: 'hi' }], input: 'hi', max_tokens: 5, fallbacks: [written] });
-        return holds({ method: 'POST', path, body });
-      }),
+      fc.asyncProperty(
+        provider,
+        model,
+        fc.constantFrom('/v1/chat/completions', '/v1/embeddings', '/v1/responses', '/anthropic/v1/messages', '/cohere/v2/chat', '/v1/responses/input_tokens'),
+        async (p, m, path) => {
+          const written = p ? `${p}/${m}` : m;
+          const body = JSON.stringify({ model: written, messages: [{ role: 'user', content: 'hi' }], input: 'hi', max_tokens: 5, fallbacks: [written] });
+          return holds({ method: 'POST', path, body });
+        },
+      ),
       RUNS,
     );
   });
@@ -96,7 +104,21 @@ describe('generated hostile input', () => {
   it('forwarded header names and values', async () => {
     const name = fc.oneof(
       fc.stringMatching(/^[a-z0-9!#$%&'*+.^_`|~-]{1,30}$/),
-      fc.constantFrom('host', 'content-length', 'transfer-encoding', 'te', 'connection', 'upgrade', 'expect', 'proxy-authorization', 'cookie', 'authorization', 'x-api-key', 'x-amz-date', 'x-bf-vk'),
+      fc.constantFrom(
+        'host',
+        'content-length',
+        'transfer-encoding',
+        'te',
+        'connection',
+        'upgrade',
+        'expect',
+        'proxy-authorization',
+        'cookie',
+        'authorization',
+        'x-api-key',
+        'x-amz-date',
+        'x-bf-vk',
+      ),
     );
     const value = fc.uint8Array({ maxLength: 60 }).map((bytes) => Buffer.from(bytes.filter((b) => b === 9 || (b >= 32 && b !== 127))).toString('latin1'));
     await fc.assert(

@@ -26,10 +26,13 @@ describe('GatewayResponse', () => {
     ['flat header array', (res: GatewayResponse) => res.writeHead(200, ['content-type', 'text/plain']).end('ok')],
     ['no headers', (res: GatewayResponse) => res.writeHead(200).end('ok')],
     ['implicit head', (res: GatewayResponse) => res.end('ok')],
-    ['setHeader then writeHead', (res: GatewayResponse) => {
-      res.setHeader('content-type', 'text/plain');
-      res.writeHead(200, { 'x-other': '1' }).end('ok');
-    }],
+    [
+      'setHeader then writeHead',
+      (res: GatewayResponse) => {
+        res.setHeader('content-type', 'text/plain');
+        res.writeHead(200, { 'x-other': '1' }).end('ok');
+      },
+    ],
   ])('adds x-request-id with a %s', async (_label, write) => {
     const res = await serve(write);
     expect(res.headers.get('x-request-id')).toBe('req-42');

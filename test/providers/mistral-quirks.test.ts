@@ -121,7 +121,7 @@ describe('Mistral request rewriting', () => {
 });
 
 describe('Mistral response reading', () => {
-  it('reports model_length as OpenAI\'s length, in bodies and in stream chunks', () => {
+  it("reports model_length as OpenAI's length, in bodies and in stream chunks", () => {
     const body = {
       id: 'x',
       object: 'chat.completion',
@@ -155,7 +155,13 @@ describe('Mistral response reading', () => {
           message: {
             role: 'assistant',
             content: [
-              { type: 'thinking', thinking: [{ type: 'text', text: 'First ' }, { type: 'text', text: 'thought.' }] },
+              {
+                type: 'thinking',
+                thinking: [
+                  { type: 'text', text: 'First ' },
+                  { type: 'text', text: 'thought.' },
+                ],
+              },
               { type: 'text', text: 'Answer ' },
               { type: 'thinking', thinking: [{ type: 'text', text: ' More.' }] },
               { type: 'text', text: 'continues.' },

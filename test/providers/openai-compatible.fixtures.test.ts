@@ -103,13 +103,25 @@ const NON_STREAMING: NonStreamingCase[] = [
     name: 'openai cached-input-tokens attempt 1 (cold cache)',
     provider: 'openai',
     load: () => cachedAttempt(0),
-    expected: { content: 'ok', reasoning: null, toolCalls: [], finishReason: 'stop', usage: { prompt: 10122, completion: 1, total: 10123, cached: 0, reasoning: 0 } },
+    expected: {
+      content: 'ok',
+      reasoning: null,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { prompt: 10122, completion: 1, total: 10123, cached: 0, reasoning: 0 },
+    },
   },
   {
     name: 'openai cached-input-tokens attempt 2 (9984 cached tokens)',
     provider: 'openai',
     load: () => cachedAttempt(1),
-    expected: { content: 'ok', reasoning: null, toolCalls: [], finishReason: 'stop', usage: { prompt: 10122, completion: 1, total: 10123, cached: 9984, reasoning: 0 } },
+    expected: {
+      content: 'ok',
+      reasoning: null,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { prompt: 10122, completion: 1, total: 10123, cached: 9984, reasoning: 0 },
+    },
   },
   {
     name: 'openai native output turn 1 (tool call)',
@@ -151,7 +163,13 @@ const NON_STREAMING: NonStreamingCase[] = [
     name: 'openai image tool turn 2 (answer about the image)',
     provider: 'openai',
     load: () => vcrResponseJson(IMAGE_TOOL, 1),
-    expected: { content: 'The image shows a potato.', reasoning: null, toolCalls: [], finishReason: 'stop', usage: { prompt: 503, completion: 8, total: 511, cached: 0, reasoning: 0 } },
+    expected: {
+      content: 'The image shows a potato.',
+      reasoning: null,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { prompt: 503, completion: 8, total: 511, cached: 0, reasoning: 0 },
+    },
   },
   {
     name: 'azure/azure-deepseek-reasoning.1.json (reasoning_content → reasoning)',
@@ -274,13 +292,25 @@ const NON_STREAMING: NonStreamingCase[] = [
     name: 'mistral prompt cache turn 1 (cold)',
     provider: 'mistral',
     load: () => vcrResponseJson(MISTRAL_CACHE, 0),
-    expected: { content: 'cache probe one.', reasoning: null, toolCalls: [], finishReason: 'stop', usage: { prompt: 253, completion: 5, total: 258, cached: 0 } },
+    expected: {
+      content: 'cache probe one.',
+      reasoning: null,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { prompt: 253, completion: 5, total: 258, cached: 0 },
+    },
   },
   {
     name: 'mistral prompt cache turn 2 (224 cached tokens)',
     provider: 'mistral',
     load: () => vcrResponseJson(MISTRAL_CACHE, 1),
-    expected: { content: 'cache probe two.', reasoning: null, toolCalls: [], finishReason: 'stop', usage: { prompt: 268, completion: 5, total: 273, cached: 224 } },
+    expected: {
+      content: 'cache probe two.',
+      reasoning: null,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { prompt: 268, completion: 5, total: 273, cached: 224 },
+    },
   },
   {
     name: 'deepseek/deepseek-text.json (cut off at max tokens)',
@@ -410,12 +440,7 @@ interface StreamingCase {
   reasoningStartsWith?: string;
 }
 
-function jsonlCase(
-  rel: string,
-  provider: string,
-  expected: ExpectedChat,
-  reasoningStartsWith?: string,
-): StreamingCase {
+function jsonlCase(rel: string, provider: string, expected: ExpectedChat, reasoningStartsWith?: string): StreamingCase {
   return {
     name: rel,
     provider,
@@ -482,17 +507,13 @@ const STREAMING: StreamingCase[] = [
     finishReason: 'tool_calls',
     usage: { prompt: 210, completion: 15, total: 225 },
   }),
-  jsonlCase(
-    'xai/chat/xai-text.chunks.txt',
-    'xai',
-    {
-      content: 'Hello',
-      reasoning: 'First, the user said',
-      toolCalls: [],
-      finishReason: 'stop',
-      usage: { prompt: 12, completion: 1, total: 303, cached: 11, reasoning: 290 },
-    },
-  ),
+  jsonlCase('xai/chat/xai-text.chunks.txt', 'xai', {
+    content: 'Hello',
+    reasoning: 'First, the user said',
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { prompt: 12, completion: 1, total: 303, cached: 11, reasoning: 290 },
+  }),
   jsonlCase('xai/chat/xai-tool-call.chunks.txt', 'xai', {
     content: null,
     reasoning: 'First, the user is',
@@ -540,22 +561,17 @@ const STREAMING: StreamingCase[] = [
     finishReason: 'stop',
     usage: { prompt: 78, completion: 9, total: 87, cached: 0, reasoning: 0 },
   }),
-  cassetteCase(
-    MISTRAL_THINKING_CASSETTE,
-    0,
-    'mistral',
-    {
-      content: expect.stringMatching(
-        /^To cross the street safely, follow these steps:\n\n1\. Look both ways to check for oncoming traffic\.[\s\S]*By following these steps, you can ensure a safe crossing\.$/,
-      ),
-      reasoning: expect.stringMatching(
-        /^Okay, the user is asking how to cross the street\. I know that crossing the street safely involves a few key steps[\s\S]*Let me compile this information into a clear and concise response\.$/,
-      ),
-      toolCalls: [],
-      finishReason: 'stop',
-      usage: { prompt: 10, completion: 232, total: 242 },
-    },
-  ),
+  cassetteCase(MISTRAL_THINKING_CASSETTE, 0, 'mistral', {
+    content: expect.stringMatching(
+      /^To cross the street safely, follow these steps:\n\n1\. Look both ways to check for oncoming traffic\.[\s\S]*By following these steps, you can ensure a safe crossing\.$/,
+    ),
+    reasoning: expect.stringMatching(
+      /^Okay, the user is asking how to cross the street\. I know that crossing the street safely involves a few key steps[\s\S]*Let me compile this information into a clear and concise response\.$/,
+    ),
+    toolCalls: [],
+    finishReason: 'stop',
+    usage: { prompt: 10, completion: 232, total: 242 },
+  }),
 ];
 
 const PIECE_SIZES = [undefined, 1, 7] as const;
@@ -599,7 +615,9 @@ describe('streaming chat recordings reassemble to what the provider answered', (
   it('a stream cut before [DONE] yields no done event, so a truncated answer is detectable', async () => {
     const rel = 'openai/chat/issue-15789-step-2.chunks.txt';
     const { adapter, call } = configuredProvider('openai');
-    const truncatedWire = readJsonlLines(rel).map((line) => `data: ${line}\n\n`).join('');
+    const truncatedWire = readJsonlLines(rel)
+      .map((line) => `data: ${line}\n\n`)
+      .join('');
     const events = await decodeWire(truncatedWire, () => adapter.streamDecoder('chat', call('chat', 'gpt-4o')), 1);
     expect(doneEvents(events)).toBe(0);
     expect(chunksOf(events)).toHaveLength(readJsonlLines(rel).length);
@@ -663,9 +681,7 @@ describe('OpenAI-compatible upstream requests', () => {
   it('a configured base_url replaces the default origin (trailing slash tolerated)', () => {
     const { adapter, call } = configuredProvider('openai', { network_config: { base_url: 'http://127.0.0.1:9999/' } });
     expect(adapter.buildRequest(call('chat', 'gpt-4o-mini', { body: CHAT_BODY })).url).toBe('http://127.0.0.1:9999/v1/chat/completions');
-    expect(adapter.buildRequest(call('embedding', 'text-embedding-3-small', { body: { input: 'x' } })).url).toBe(
-      'http://127.0.0.1:9999/v1/embeddings',
-    );
+    expect(adapter.buildRequest(call('embedding', 'text-embedding-3-small', { body: { input: 'x' } })).url).toBe('http://127.0.0.1:9999/v1/embeddings');
     expect(adapter.buildRequest(call('list_models', '')).url).toBe('http://127.0.0.1:9999/v1/models');
   });
 

@@ -51,9 +51,7 @@ function completedResponses(events: readonly DecodedEvent[]): Record<string, unk
 }
 
 function deltasOf(events: readonly DecodedEvent[], eventName: string): string {
-  return events
-    .map((event) => (event.kind === 'chunk' && event.event === eventName ? String(event.chunk['delta']) : ''))
-    .join('');
+  return events.map((event) => (event.kind === 'chunk' && event.event === eventName ? String(event.chunk['delta']) : '')).join('');
 }
 
 interface StreamCase {
@@ -178,7 +176,7 @@ describe('Responses API streams come out as the named events the provider sent',
     expect(done?.kind === 'chunk' && done.chunk['arguments']).toBe(args);
   });
 
-  it('an error inside an open stream reaches the client as the provider\'s error and response.failed events', async () => {
+  it("an error inside an open stream reaches the client as the provider's error and response.failed events", async () => {
     const rel = 'openai/responses/openai-error.1.chunks.txt';
     for (const size of PIECE_SIZES) {
       const events = await decodeResponsesStream(rel, 'openai', size);
@@ -204,7 +202,9 @@ describe('Responses API streams come out as the named events the provider sent',
   it('takes the event name from the payload type even when the event: line is missing', async () => {
     const rel = 'openai/responses/openai-pdf-input-file.1.chunks.txt';
     const { adapter, call } = configuredProvider('openai');
-    const dataOnlyWire = readJsonlLines(rel).map((line) => `data: ${line}\n\n`).join('');
+    const dataOnlyWire = readJsonlLines(rel)
+      .map((line) => `data: ${line}\n\n`)
+      .join('');
     const events = await decodeWire(dataOnlyWire, () => adapter.streamDecoder('responses', call('responses', 'gpt-4.1-nano')), 7);
     expect(events.map((event) => (event.kind === 'chunk' ? event.event : event.kind))).toEqual(
       readJsonlEvents(rel).map((event) => asRecord(event, rel)['type']),

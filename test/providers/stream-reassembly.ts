@@ -129,11 +129,7 @@ export async function* wireReads(wire: string | Uint8Array, pieceSize?: number):
 }
 
 /** Every event `decodeSseStream` yields for the wire, with a fresh decoder per run. */
-export async function decodeWire(
-  wire: string | Uint8Array,
-  newDecoder: () => ChunkDecoder,
-  pieceSize?: number,
-): Promise<DecodedEvent[]> {
+export async function decodeWire(wire: string | Uint8Array, newDecoder: () => ChunkDecoder, pieceSize?: number): Promise<DecodedEvent[]> {
   const events: DecodedEvent[] = [];
   for await (const event of decodeSseStream(wireReads(wire, pieceSize), newDecoder())) events.push(event);
   return events;

@@ -101,7 +101,7 @@ describe('other error body shapes', () => {
 });
 
 describe('what the client receives', () => {
-  it('an upstream error becomes a BifrostError with the provider\'s words and is_bifrost_error false', () => {
+  it("an upstream error becomes a BifrostError with the provider's words and is_bifrost_error false", () => {
     const { adapter } = configuredProvider('openai');
     const body = upstreamError(adapter.decodeError(400, readFixtureText('openai/chat/reasoning-model-legacy-parameter-error.json')));
     expect(body).toMatchObject({
@@ -120,12 +120,17 @@ describe('what the client receives', () => {
   it('every OpenAI-family adapter reads errors the same way', () => {
     const text = readFixtureText('openai/responses/openai-error.1.json');
     const expected = decodeUpstreamErrorBody(429, text);
-    for (const adapter of [configuredProvider('openai').adapter, configuredProvider('mistral').adapter, configuredProvider('groq').adapter, configuredProvider('azure').adapter]) {
+    for (const adapter of [
+      configuredProvider('openai').adapter,
+      configuredProvider('mistral').adapter,
+      configuredProvider('groq').adapter,
+      configuredProvider('azure').adapter,
+    ]) {
       expect(adapter.decodeError(429, text)).toEqual(expected);
     }
   });
 
-  it('an error object inside a chat stream becomes an error event with the provider\'s message', async () => {
+  it("an error object inside a chat stream becomes an error event with the provider's message", async () => {
     const { adapter, call } = configuredProvider('openai');
     const errorBody = JSON.stringify(JSON.parse(readFixtureText('openai/responses/openai-error.1.json')));
     const events = await decodeWire(`data: ${errorBody}\n\n`, () => adapter.streamDecoder('chat', call('chat', 'gpt-4o', { stream: true })), 7);

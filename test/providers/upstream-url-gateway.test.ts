@@ -12,7 +12,10 @@ import { replyJson, type MockUpstream } from '../support/mock-upstream.js';
 const testbed = useTestbed();
 const GEMINI_KEY = 'gemini-secret';
 
-const GEMINI_ANSWER = { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1, totalTokenCount: 2 } };
+const GEMINI_ANSWER = {
+  candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }],
+  usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 1, totalTokenCount: 2 },
+};
 
 interface Setup {
   gateway: RunningGateway;

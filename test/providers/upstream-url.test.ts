@@ -64,7 +64,14 @@ function resourceCase(name: string, provider: ConfiguredProvider, op: Operation,
   return { name, provider, param, url, call: (value) => provider.call(op, '', { resourceId: value }) };
 }
 
-function modelCase(name: string, provider: ConfiguredProvider, op: Operation, body: Record<string, unknown>, url: (segment: string) => string, extra: Partial<ProviderCall> = {}): UrlCase {
+function modelCase(
+  name: string,
+  provider: ConfiguredProvider,
+  op: Operation,
+  body: Record<string, unknown>,
+  url: (segment: string) => string,
+  extra: Partial<ProviderCall> = {},
+): UrlCase {
   return { name, provider, param: 'model', url, call: (value) => provider.call(op, value, { body, ...extra }) };
 }
 
@@ -101,8 +108,14 @@ const CASES: readonly UrlCase[] = [
   resourceCase('openai responses delete', openai, 'responses_delete', 'response_id', (id) => `${OPENAI}/responses/${id}`),
   resourceCase('openai responses cancel', openai, 'responses_cancel', 'response_id', (id) => `${OPENAI}/responses/${id}/cancel`),
   resourceCase('openai responses input items', openai, 'responses_input_items', 'response_id', (id) => `${OPENAI}/responses/${id}/input_items`),
-  { ...modelCase('azure chat deployment', azure, 'chat', USER_MESSAGES, (m) => `${AZURE}/deployments/${m}/chat/completions`), query: { 'api-version': DEFAULTS.azureApiVersion } },
-  { ...modelCase('azure embedding deployment', azure, 'embedding', { input: 'hi' }, (m) => `${AZURE}/deployments/${m}/embeddings`), query: { 'api-version': DEFAULTS.azureApiVersion } },
+  {
+    ...modelCase('azure chat deployment', azure, 'chat', USER_MESSAGES, (m) => `${AZURE}/deployments/${m}/chat/completions`),
+    query: { 'api-version': DEFAULTS.azureApiVersion },
+  },
+  {
+    ...modelCase('azure embedding deployment', azure, 'embedding', { input: 'hi' }, (m) => `${AZURE}/deployments/${m}/embeddings`),
+    query: { 'api-version': DEFAULTS.azureApiVersion },
+  },
   resourceCase('azure file retrieve', azure, 'file_retrieve', 'file_id', (id) => `${AZURE}/v1/files/${id}`),
   resourceCase('azure batch cancel', azure, 'batch_cancel', 'batch_id', (id) => `${AZURE}/v1/batches/${id}/cancel`),
   resourceCase('anthropic file retrieve', anthropic, 'file_retrieve', 'file_id', (id) => `${ANTHROPIC}/files/${id}`),
@@ -112,14 +125,26 @@ const CASES: readonly UrlCase[] = [
   resourceCase('anthropic batch cancel', anthropic, 'batch_cancel', 'batch_id', (id) => `${ANTHROPIC}/messages/batches/${id}/cancel`),
   resourceCase('anthropic batch results', anthropic, 'batch_results', 'batch_id', (id) => `${ANTHROPIC}/messages/batches/${id}/results`),
   modelCase('gemini chat model', gemini, 'chat', USER_MESSAGES, (m) => `${GEMINI}/v1beta/models/${m}:generateContent`),
-  { ...modelCase('gemini streamed chat model', gemini, 'chat', USER_MESSAGES, (m) => `${GEMINI}/v1beta/models/${m}:streamGenerateContent`, { stream: true }), query: { alt: 'sse' } },
+  {
+    ...modelCase('gemini streamed chat model', gemini, 'chat', USER_MESSAGES, (m) => `${GEMINI}/v1beta/models/${m}:streamGenerateContent`, { stream: true }),
+    query: { alt: 'sse' },
+  },
   modelCase('gemini embedding model', gemini, 'embedding', { input: 'hi' }, (m) => `${GEMINI}/v1beta/models/${m}:embedContent`),
   modelCase('gemini batch embedding model', gemini, 'embedding', { input: ['a', 'b'] }, (m) => `${GEMINI}/v1beta/models/${m}:batchEmbedContents`),
   modelCase('gemini count tokens model', gemini, 'count_tokens', USER_MESSAGES, (m) => `${GEMINI}/v1beta/models/${m}:countTokens`),
-  modelCase('gemini batch create model', gemini, 'batch_create', { requests: [{ custom_id: 'a', body: USER_MESSAGES }] }, (m) => `${GEMINI}/v1beta/models/${m}:batchGenerateContent`),
+  modelCase(
+    'gemini batch create model',
+    gemini,
+    'batch_create',
+    { requests: [{ custom_id: 'a', body: USER_MESSAGES }] },
+    (m) => `${GEMINI}/v1beta/models/${m}:batchGenerateContent`,
+  ),
   resourceCase('gemini file retrieve', gemini, 'file_retrieve', 'file_id', (id) => `${GEMINI}/v1beta/files/${id}`),
   resourceCase('gemini file delete', gemini, 'file_delete', 'file_id', (id) => `${GEMINI}/v1beta/files/${id}`),
-  { ...resourceCase('gemini file content', gemini, 'file_content', 'file_id', (id) => `${GEMINI}/download/v1beta/files/${id}:download`), query: { alt: 'media' } },
+  {
+    ...resourceCase('gemini file content', gemini, 'file_content', 'file_id', (id) => `${GEMINI}/download/v1beta/files/${id}:download`),
+    query: { alt: 'media' },
+  },
   {
     name: 'gemini file retrieve by resource name (files/…)',
     provider: gemini,
@@ -139,7 +164,14 @@ const CASES: readonly UrlCase[] = [
   modelCase('vertex chat model', vertex, 'chat', USER_MESSAGES, (m) => `${VERTEX_LOCATION}/publishers/google/models/${m}:generateContent`),
   modelCase('vertex embedding model', vertex, 'embedding', { input: 'hi' }, (m) => `${VERTEX_LOCATION}/publishers/google/models/${m}:predict`),
   modelCase('bedrock chat model', bedrock, 'chat', USER_MESSAGES, (m) => `https://bedrock-runtime.us-east-1.amazonaws.com/model/${m}/converse`),
-  modelCase('bedrock streamed chat model', bedrock, 'chat', USER_MESSAGES, (m) => `https://bedrock-runtime.us-east-1.amazonaws.com/model/${m}/converse-stream`, { stream: true }),
+  modelCase(
+    'bedrock streamed chat model',
+    bedrock,
+    'chat',
+    USER_MESSAGES,
+    (m) => `https://bedrock-runtime.us-east-1.amazonaws.com/model/${m}/converse-stream`,
+    { stream: true },
+  ),
 ];
 
 function build(c: UrlCase, value: string): BuiltUpstreamRequest {
@@ -181,15 +213,27 @@ describe.each(CASES)('$name', (c) => {
 describe('legitimate ids and models', () => {
   it.each([
     ['openai file', build(CASES[0]!, 'file-abc123').url, 'https://api.openai.com/v1/files/file-abc123'],
-    ['gemini model', gemini.adapter.buildRequest(gemini.call('chat', 'gemini-2.5-flash', { body: USER_MESSAGES })).url, `${GEMINI}/v1beta/models/gemini-2.5-flash:generateContent`],
-    ['gemini model written models/…', gemini.adapter.buildRequest(gemini.call('chat', 'models/gemini-2.5-flash', { body: USER_MESSAGES })).url, `${GEMINI}/v1beta/models/gemini-2.5-flash:generateContent`],
+    [
+      'gemini model',
+      gemini.adapter.buildRequest(gemini.call('chat', 'gemini-2.5-flash', { body: USER_MESSAGES })).url,
+      `${GEMINI}/v1beta/models/gemini-2.5-flash:generateContent`,
+    ],
+    [
+      'gemini model written models/…',
+      gemini.adapter.buildRequest(gemini.call('chat', 'models/gemini-2.5-flash', { body: USER_MESSAGES })).url,
+      `${GEMINI}/v1beta/models/gemini-2.5-flash:generateContent`,
+    ],
     ['gemini file name', gemini.adapter.buildRequest(gemini.call('file_retrieve', '', { resourceId: 'files/abc-123' })).url, `${GEMINI}/v1beta/files/abc-123`],
     [
       'vertex claude model version (@ stays literal)',
       vertex.adapter.buildRequest(vertex.call('chat', 'claude-sonnet-4-5@20250929', { body: USER_MESSAGES })).url,
       `${VERTEX_LOCATION}/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict`,
     ],
-    ['vertex endpoint id', vertex.adapter.buildRequest(vertex.call('chat', 'tuned', { body: USER_MESSAGES })).url, `${VERTEX_LOCATION}/endpoints/1234567890:generateContent`],
+    [
+      'vertex endpoint id',
+      vertex.adapter.buildRequest(vertex.call('chat', 'tuned', { body: USER_MESSAGES })).url,
+      `${VERTEX_LOCATION}/endpoints/1234567890:generateContent`,
+    ],
     [
       'bedrock model id (":" encoded, as AWS SDKs send it)',
       bedrock.adapter.buildRequest(bedrock.call('chat', 'anthropic.claude-3-haiku-20240307-v1:0', { body: USER_MESSAGES })).url,

@@ -19,7 +19,17 @@ async function setup(): Promise<{ gateway: RunningGateway; upstream: MockUpstrea
   });
   const gateway = await testbed.gateway({
     providers: {
-      azure: { keys: [{ name: 'az', value: AZURE_KEY, models: ['*'], weight: 1, azure_key_config: { endpoint: `${upstream.url}/`, deployments: {}, api_version: '2024-10-21' } }] },
+      azure: {
+        keys: [
+          {
+            name: 'az',
+            value: AZURE_KEY,
+            models: ['*'],
+            weight: 1,
+            azure_key_config: { endpoint: `${upstream.url}/`, deployments: {}, api_version: '2024-10-21' },
+          },
+        ],
+      },
     },
   });
   return { gateway, upstream, azure };
@@ -33,7 +43,12 @@ describe('Azure files', () => {
     form.append('file', new Blob(['{"x":1}\n'], { type: 'application/jsonl' }), 'in.jsonl');
     const reply = await toJsonReply(await fetch(`${gateway.url}/v1/files`, { method: 'POST', body: form, headers: { 'x-model-provider': 'azure' } }));
     expect(reply.status, reply.text).toBe(200);
-    expect(reply.json).toMatchObject({ object: 'file', filename: 'in.jsonl', purpose: 'batch', extra_fields: { provider: 'azure', request_type: 'file_upload' } });
+    expect(reply.json).toMatchObject({
+      object: 'file',
+      filename: 'in.jsonl',
+      purpose: 'batch',
+      extra_fields: { provider: 'azure', request_type: 'file_upload' },
+    });
 
     const sent = upstream.requests.find((r) => r.method === 'POST')!;
     expect(sent.path).toBe('/openai/v1/files');
@@ -56,7 +71,12 @@ describe('Azure batches and containers', () => {
   it('creates and retrieves a batch at {endpoint}/openai/v1/batches', async () => {
     const { gateway, upstream, azure } = await setup();
     const inputId = azure.addFile('in.jsonl', 'batch', '{}\n');
-    const created = await postJson(gateway, '/v1/batches', { provider: 'azure', input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const created = await postJson(gateway, '/v1/batches', {
+      provider: 'azure',
+      input_file_id: inputId,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
     expect(created.status, created.text).toBe(200);
     const batch = created.json as JsonObject;
     expect(batch).toMatchObject({ object: 'batch', status: 'validating', extra_fields: { provider: 'azure' } });

@@ -56,7 +56,11 @@ describe('Gemini files', () => {
     });
     expect(start!.json).toEqual({ file: { display_name: 'requests.jsonl' } });
     expect(finalize!.query.get('upload_id')).toBeTruthy();
-    expect(finalize!.headers).toMatchObject({ 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0', 'content-length': String(Buffer.byteLength(text)) });
+    expect(finalize!.headers).toMatchObject({
+      'x-goog-upload-command': 'upload, finalize',
+      'x-goog-upload-offset': '0',
+      'content-length': String(Buffer.byteLength(text)),
+    });
     expect(finalize!.bodyText).toBe(text);
 
     const stored = [...gemini.files.keys()][0]!;
@@ -111,13 +115,22 @@ describe('Gemini batches', () => {
       model: 'gemini/gemini-2.5-flash',
       metadata: { display_name: 'nightly' },
       requests: [
-        { custom_id: 'one', body: { messages: [{ role: 'system', content: 'Be terse' }, { role: 'user', content: 'Hi' }], max_tokens: 16 } },
+        {
+          custom_id: 'one',
+          body: {
+            messages: [
+              { role: 'system', content: 'Be terse' },
+              { role: 'user', content: 'Hi' },
+            ],
+            max_tokens: 16,
+          },
+        },
         { custom_id: 'two', params: { contents: [{ role: 'user', parts: [{ text: 'native' }] }] } },
       ],
     });
     expect(reply.status, reply.text).toBe(200);
     expect(upstream.requests.at(-1)!.path).toBe('/v1beta/models/gemini-2.5-flash:batchGenerateContent');
-    const batch = (gemini.created[0]!['batch'] as JsonObject);
+    const batch = gemini.created[0]!['batch'] as JsonObject;
     expect(batch['display_name']).toBe('nightly');
     const items = ((batch['input_config'] as JsonObject)['requests'] as JsonObject)['requests'] as JsonObject[];
     expect(items.map((i) => i['metadata'])).toEqual([{ key: 'one' }, { key: 'two' }]);
@@ -157,7 +170,9 @@ describe('Gemini batches', () => {
     const { gateway, gemini, upstream } = await setup();
     await postJson(gateway, '/v1/batches', { model: 'gemini/gemini-2.5-flash', input_file_id: 'f1' });
     const id = [...gemini.batches.keys()][0]!;
-    const reply = await toJsonReply(await fetch(`${gateway.url}/v1/batches/${id}/cancel?provider=gemini`, { method: 'POST', headers: { 'x-bf-eh-x-trace-id': 'trace-7' } }));
+    const reply = await toJsonReply(
+      await fetch(`${gateway.url}/v1/batches/${id}/cancel?provider=gemini`, { method: 'POST', headers: { 'x-bf-eh-x-trace-id': 'trace-7' } }),
+    );
     expect(reply.json).toMatchObject({ id, status: 'cancelled', done: true });
     expect(upstream.requests.slice(-2).map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1beta/batches/${id}:cancel`, `GET /v1beta/batches/${id}`]);
     // Both steps of the chained call go out with the caller's forwarded header.
@@ -169,7 +184,10 @@ describe('Gemini batches', () => {
 
   it('reads the results of an inline batch from the finished operation, as chat completions', async () => {
     const { gateway, gemini } = await setup();
-    await postJson(gateway, '/v1/batches', { model: 'gemini/gemini-2.5-flash', requests: [{ custom_id: 'one', body: { messages: [{ role: 'user', content: 'x' }] } }] });
+    await postJson(gateway, '/v1/batches', {
+      model: 'gemini/gemini-2.5-flash',
+      requests: [{ custom_id: 'one', body: { messages: [{ role: 'user', content: 'x' }] } }],
+    });
     const id = [...gemini.batches.keys()][0]!;
     const pending = expectBifrostError(await toJsonReply(await fetch(`${gateway.url}/v1/batches/${id}/results?provider=gemini`)), 400);
     expect(pending.error.message).toMatch(/no results yet/);
@@ -183,7 +201,10 @@ describe('Gemini batches', () => {
     const [item] = results['results'] as Array<{ custom_id: string; response: { status_code: number; body: JsonObject } }>;
     expect(item!.custom_id).toBe('one');
     expect(item!.response.status_code).toBe(200);
-    expect(item!.response.body).toMatchObject({ object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }] });
+    expect(item!.response.body).toMatchObject({
+      object: 'chat.completion',
+      choices: [{ message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
+    });
   });
 
   it('reads the results of a file batch from its responses file, line by line, reporting bad lines', async () => {

@@ -27,14 +27,17 @@ function twoAccountUpstream(mock: MockUpstream) {
   const owner = new Map<string, string>();
   let next = 0;
   const accountOf = (req: RecordedRequest): string => String(req.headers['authorization']).replace('Bearer ', '');
-  const notFound = (res: ServerResponse, id: string) => replyJson(res, 404, { error: { message: `No such object: ${id}`, type: 'invalid_request_error', param: 'id', code: null } });
+  const notFound = (res: ServerResponse, id: string) =>
+    replyJson(res, 404, { error: { message: `No such object: ${id}`, type: 'invalid_request_error', param: 'id', code: null } });
   const make = (req: RecordedRequest, prefix: string): string => {
     const id = `${prefix}${++next}`;
     owner.set(id, accountOf(req));
     return id;
   };
   const mine = (req: RecordedRequest, id: string): boolean => owner.get(id) === accountOf(req);
-  mock.on('POST', '/v1/files', (req, res) => replyJson(res, 200, { id: make(req, 'file-'), object: 'file', bytes: 2, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }));
+  mock.on('POST', '/v1/files', (req, res) =>
+    replyJson(res, 200, { id: make(req, 'file-'), object: 'file', bytes: 2, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }),
+  );
   mock.on('GET', /^\/v1\/files\/[^/]+$/, (req, res) => {
     const id = req.path.split('/').pop()!;
     return mine(req, id) ? replyJson(res, 200, { id, object: 'file', bytes: 2, created_at: 1, filename: 'a.jsonl', purpose: 'batch' }) : notFound(res, id);
@@ -42,7 +45,15 @@ function twoAccountUpstream(mock: MockUpstream) {
   mock.on('POST', '/v1/batches', (req, res) => {
     const input = (req.json as JsonObject)['input_file_id'] as string;
     if (!mine(req, input)) return notFound(res, input);
-    replyJson(res, 200, { id: make(req, 'batch_'), object: 'batch', endpoint: '/v1/chat/completions', input_file_id: input, completion_window: '24h', status: 'validating', created_at: 1 });
+    replyJson(res, 200, {
+      id: make(req, 'batch_'),
+      object: 'batch',
+      endpoint: '/v1/chat/completions',
+      input_file_id: input,
+      completion_window: '24h',
+      status: 'validating',
+      created_at: 1,
+    });
   });
   mock.on('GET', /^\/v1\/batches\/[^/]+$/, (req, res) => {
     const id = req.path.split('/').pop()!;
@@ -52,7 +63,15 @@ function twoAccountUpstream(mock: MockUpstream) {
     const previous = (req.json as JsonObject)['previous_response_id'];
     if (typeof previous === 'string' && !mine(req, previous)) return notFound(res, previous);
     const id = make(req, 'resp_');
-    replyJson(res, 200, { id, object: 'response', created_at: 1, status: 'completed', model: 'gpt-4o-mini', output: [], usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } });
+    replyJson(res, 200, {
+      id,
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      model: 'gpt-4o-mini',
+      output: [],
+      usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 },
+    });
   });
   return { owner };
 }
@@ -123,7 +142,11 @@ describe('a pool of several keys', () => {
     const gateway = await gatewayIn(tempAppDir(), mock.url);
     let previous: string | undefined;
     for (let turn = 0; turn < 10; turn++) {
-      const reply = await postJson(gateway, '/v1/responses', { model: 'openai/gpt-4o-mini', input: 'hi', ...(previous ? { previous_response_id: previous } : {}) });
+      const reply = await postJson(gateway, '/v1/responses', {
+        model: 'openai/gpt-4o-mini',
+        input: 'hi',
+        ...(previous ? { previous_response_id: previous } : {}),
+      });
       expect(reply.status, `turn ${turn}: ${reply.text}`).toBe(200);
       previous = (reply.json as JsonObject)['id'] as string;
     }

@@ -24,7 +24,12 @@ beforeAll(async () => {
   upstream = await startMockUpstream();
   openai = installOpenAIResourceMock(upstream, { root: '/v1', authorized: (req) => req.headers['authorization'] === 'Bearer sk-big' });
   gateway = await startGatewayProcess(built, {
-    providers: { openai: { keys: [{ name: 'k', value: 'sk-big', models: ['*'], weight: 1 }], network_config: { base_url: upstream.url, default_request_timeout_in_seconds: 120 } } },
+    providers: {
+      openai: {
+        keys: [{ name: 'k', value: 'sk-big', models: ['*'], weight: 1 }],
+        network_config: { base_url: upstream.url, default_request_timeout_in_seconds: 120 },
+      },
+    },
   });
 }, 180_000);
 

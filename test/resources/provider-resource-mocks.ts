@@ -91,7 +91,14 @@ export interface OpenAIMockOptions {
   authorized(req: RecordedRequest): boolean;
 }
 
-function openAIError(res: ServerResponse, status: number, message: string, type = 'invalid_request_error', param: string | null = null, code: string | null = null): void {
+function openAIError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type = 'invalid_request_error',
+  param: string | null = null,
+  code: string | null = null,
+): void {
   replyJson(res, status, { error: { message, type, param, code } });
 }
 
@@ -259,7 +266,8 @@ export function installOpenAIResourceMock(mock: MockUpstream, options: OpenAIMoc
   // Container files
   route('POST', '/containers/([^/]+)/files', async (req, res, m) => {
     const containerId = m[1]!;
-    if (!state.containers.has(containerId)) return openAIError(res, 404, `Container with id '${containerId}' not found.`, 'invalid_request_error', null, 'not_found');
+    if (!state.containers.has(containerId))
+      return openAIError(res, 404, `Container with id '${containerId}' not found.`, 'invalid_request_error', null, 'not_found');
     let stored: { data: Buffer; contentType: string; path: string };
     if (String(req.headers['content-type']).startsWith('multipart/form-data')) {
       const form = await parseMultipart(req);
@@ -356,7 +364,15 @@ export function installAnthropicResourceMock(mock: MockUpstream, apiKey: string)
     const file = form.files.find((f) => f.field === 'file');
     if (!file) return anthropicError(res, 400, 'invalid_request_error', 'file: Field required');
     const id = `file_011${nextId('')}`;
-    const object = { id, type: 'file', filename: file.filename, mime_type: file.contentType, size_bytes: file.data.length, created_at: '2025-01-01T00:00:00Z', downloadable: false };
+    const object = {
+      id,
+      type: 'file',
+      filename: file.filename,
+      mime_type: file.contentType,
+      size_bytes: file.data.length,
+      created_at: '2025-01-01T00:00:00Z',
+      downloadable: false,
+    };
     state.files.set(id, { object, data: file.data, contentType: file.contentType });
     replyJson(res, 200, object);
   });
@@ -385,7 +401,8 @@ export function installAnthropicResourceMock(mock: MockUpstream, apiKey: string)
 
   on('POST', /^\/v1\/messages\/batches$/, (req, res) => {
     const requests = (req.json as JsonObject)['requests'];
-    if (!Array.isArray(requests) || requests.length === 0) return anthropicError(res, 400, 'invalid_request_error', 'requests: List should have at least 1 item');
+    if (!Array.isArray(requests) || requests.length === 0)
+      return anthropicError(res, 400, 'invalid_request_error', 'requests: List should have at least 1 item');
     const id = `msgbatch_01${nextId('')}`;
     const batch: JsonObject = {
       id,
@@ -490,7 +507,11 @@ export function installGeminiResourceMock(mock: MockUpstream, apiKey: string): G
     succeedInline(id, responses) {
       const op = state.batches.get(id)!;
       const metadata = op['metadata'] as JsonObject;
-      Object.assign(metadata, { state: 'BATCH_STATE_SUCCEEDED', endTime: '2025-01-01T02:00:00Z', batchStats: { requestCount: String(responses.length), successfulRequestCount: String(responses.length) } });
+      Object.assign(metadata, {
+        state: 'BATCH_STATE_SUCCEEDED',
+        endTime: '2025-01-01T02:00:00Z',
+        batchStats: { requestCount: String(responses.length), successfulRequestCount: String(responses.length) },
+      });
       op['done'] = true;
       op['response'] = {
         '@type': GEMINI_OUTPUT_TYPE,
@@ -500,8 +521,16 @@ export function installGeminiResourceMock(mock: MockUpstream, apiKey: string): G
     succeedWithFile(id, jsonl) {
       const op = state.batches.get(id)!;
       const fileId = `batch-${id}-out`;
-      state.files.set(fileId, { object: geminiFile(fileId, 'responses.jsonl', 'application/jsonl', Buffer.byteLength(jsonl)), data: Buffer.from(jsonl), contentType: 'application/jsonl' });
-      Object.assign(op['metadata'] as JsonObject, { state: 'BATCH_STATE_SUCCEEDED', endTime: '2025-01-01T02:00:00Z', batchStats: { requestCount: '3', successfulRequestCount: '2', failedRequestCount: '1' } });
+      state.files.set(fileId, {
+        object: geminiFile(fileId, 'responses.jsonl', 'application/jsonl', Buffer.byteLength(jsonl)),
+        data: Buffer.from(jsonl),
+        contentType: 'application/jsonl',
+      });
+      Object.assign(op['metadata'] as JsonObject, {
+        state: 'BATCH_STATE_SUCCEEDED',
+        endTime: '2025-01-01T02:00:00Z',
+        batchStats: { requestCount: '3', successfulRequestCount: '2', failedRequestCount: '1' },
+      });
       op['done'] = true;
       op['response'] = { '@type': GEMINI_OUTPUT_TYPE, responsesFile: `files/${fileId}` };
     },
@@ -535,10 +564,15 @@ export function installGeminiResourceMock(mock: MockUpstream, apiKey: string): G
     if (!session || command !== 'upload, finalize' || req.headers['x-goog-upload-offset'] !== '0') {
       return geminiError(res, 400, 'Upload session not found or bad upload command.', 'INVALID_ARGUMENT');
     }
-    if (req.bodyBytes.length !== session.length) return geminiError(res, 400, `Declared ${session.length} bytes, received ${req.bodyBytes.length}.`, 'INVALID_ARGUMENT');
+    if (req.bodyBytes.length !== session.length)
+      return geminiError(res, 400, `Declared ${session.length} bytes, received ${req.bodyBytes.length}.`, 'INVALID_ARGUMENT');
     state.sessions.delete(req.query.get('upload_id')!);
     const id = nextId('f');
-    const stored: StoredFile = { object: geminiFile(id, session.displayName, session.contentType, req.bodyBytes.length), data: req.bodyBytes, contentType: session.contentType };
+    const stored: StoredFile = {
+      object: geminiFile(id, session.displayName, session.contentType, req.bodyBytes.length),
+      data: req.bodyBytes,
+      contentType: session.contentType,
+    };
     state.files.set(id, stored);
     replyJson(res, 200, { file: stored.object });
   });

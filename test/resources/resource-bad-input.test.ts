@@ -17,7 +17,12 @@ async function gatewayWithMocks(client: Record<string, unknown> = {}): Promise<R
   return testbed.gateway({ providers: { openai: providerAt(openai.url), anthropic: providerAt(anthropic.url) }, client });
 }
 
-async function send(gateway: RunningGateway, method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<JsonReply> {
+async function send(
+  gateway: RunningGateway,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<JsonReply> {
   return toJsonReply(await fetch(`${gateway.url}${path}`, { method, ...init }));
 }
 
@@ -102,7 +107,8 @@ describe('unknown ids', () => {
 describe('file uploads', () => {
   it('refuses a multipart body cut off before its closing boundary', async () => {
     const gateway = await gatewayWithMocks();
-    const body = '--xyz\r\ncontent-disposition: form-data; name="purpose"\r\n\r\nbatch\r\n--xyz\r\ncontent-disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n{"a":1}';
+    const body =
+      '--xyz\r\ncontent-disposition: form-data; name="purpose"\r\n\r\nbatch\r\n--xyz\r\ncontent-disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n{"a":1}';
     const err = expectBifrostError(await send(gateway, 'POST', '/v1/files', { ...multipart('xyz', body) }), 400);
     expect(err.error.code).toBe('invalid_multipart');
     expect(err.error.message).toMatch(/malformed multipart\/form-data body: Unexpected end of (form|file)/);

@@ -16,6 +16,9 @@ export function captureLogs(): CapturedLogs {
   return {
     logger,
     lines,
-    messages: (level) => lines().filter((line) => line['level'] === level).map((line) => String(line['msg'])),
+    messages: (level) =>
+      lines()
+        .filter((line) => line['level'] === level)
+        .map((line) => String(line['msg'])),
   };
 }

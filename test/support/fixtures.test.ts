@@ -13,15 +13,7 @@ import {
   sseWireBody,
   vcrHeader,
 } from './fixtures.js';
-import {
-  replyDestroy,
-  replyFixtureSse,
-  replyHang,
-  replyJson,
-  replyVcr,
-  splitSseEvents,
-  startMockUpstream,
-} from './mock-upstream.js';
+import { replyDestroy, replyFixtureSse, replyHang, replyJson, replyVcr, splitSseEvents, startMockUpstream } from './mock-upstream.js';
 import type { MockUpstream } from './mock-upstream.js';
 
 const OPENAI_CHAT_STREAM = 'openai/chat/issue-15789-step-1.chunks.txt';
@@ -140,9 +132,7 @@ describe('VCR cassettes', () => {
     const [firstLine] = lines;
     const eventType = isRecord(firstLine) ? Object.keys(firstLine)[0] : undefined;
     expect(messages[0]?.headers[':event-type']).toBe(eventType);
-    expect(JSON.parse(messages[0]?.payload.toString('utf8') ?? 'null')).toEqual(
-      isRecord(firstLine) && eventType ? firstLine[eventType] : undefined,
-    );
+    expect(JSON.parse(messages[0]?.payload.toString('utf8') ?? 'null')).toEqual(isRecord(firstLine) && eventType ? firstLine[eventType] : undefined);
   });
 });
 
@@ -194,9 +184,7 @@ describe('mock upstream', () => {
 
   it('replays an SSE fixture in split pieces that fetch reassembles exactly', async () => {
     const rel = 'anthropic/anthropic-issue-5942-cache-write.chunks.txt';
-    upstream.on('POST', '/v1/messages', (_req, res) =>
-      replyFixtureSse(res, rel, 'named-events', { splitEvery: 7, chunkDelayMs: 1 }),
-    );
+    upstream.on('POST', '/v1/messages', (_req, res) => replyFixtureSse(res, rel, 'named-events', { splitEvery: 7, chunkDelayMs: 1 }));
     const response = await fetch(`${upstream.url}/v1/messages`, { method: 'POST', body: '{}' });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body?.getReader();

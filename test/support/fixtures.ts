@@ -312,10 +312,7 @@ export function eventStreamWireBody(rel: string): Buffer {
         throw new Error(`${rel}: line ${index + 1} must have exactly one event-type key`);
       }
       const [eventType, payload] = first;
-      return encodeEventStreamMessage(
-        { ':event-type': eventType, ':content-type': 'application/json', ':message-type': 'event' },
-        JSON.stringify(payload),
-      );
+      return encodeEventStreamMessage({ ':event-type': eventType, ':content-type': 'application/json', ':message-type': 'event' }, JSON.stringify(payload));
     }),
   );
 }

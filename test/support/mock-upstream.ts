@@ -240,12 +240,7 @@ export function replySse(res: ServerResponse, wireText: string, opts: StreamRepl
  * Stream raw bytes (e.g. AWS `application/vnd.amazon.eventstream`) with the
  * given content type. Resolves when everything is written or the client went away.
  */
-export function replyBytes(
-  res: ServerResponse,
-  body: Buffer,
-  contentType: string,
-  opts: StreamReplyOptions = {},
-): Promise<void> {
+export function replyBytes(res: ServerResponse, body: Buffer, contentType: string, opts: StreamReplyOptions = {}): Promise<void> {
   const pieces = opts.splitEvery ? splitBytes(body, opts.splitEvery) : [body];
   return writePieces(res, pieces, contentType, opts);
 }
@@ -270,24 +265,12 @@ export function replyFixtureJson(res: ServerResponse, rel: string, status = 200,
 }
 
 /** Replay a JSONL fixture as an SSE stream in the given provider style. */
-export function replyFixtureSse(
-  res: ServerResponse,
-  rel: string,
-  style: SseStyle,
-  opts: StreamReplyOptions = {},
-): Promise<void> {
+export function replyFixtureSse(res: ServerResponse, rel: string, style: SseStyle, opts: StreamReplyOptions = {}): Promise<void> {
   return replySse(res, sseWireBody(rel, style), opts);
 }
 
 /** Hop-by-hop / framing headers from a cassette that must not be replayed as-is. */
-const NON_REPLAYABLE_HEADERS = new Set([
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'content-encoding',
-  'alt-svc',
-]);
+const NON_REPLAYABLE_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'content-encoding', 'alt-svc']);
 
 /** Replay a recorded cassette response (status, replayable headers, exact body bytes). */
 export function replyVcr(res: ServerResponse, response: VcrResponse, opts: StreamReplyOptions = {}): Promise<void> {
@@ -310,12 +293,7 @@ export function replyVcr(res: ServerResponse, response: VcrResponse, opts: Strea
   });
 }
 
-async function writePieces(
-  res: ServerResponse,
-  pieces: ReadonlyArray<Buffer | string>,
-  contentType: string,
-  opts: StreamReplyOptions,
-): Promise<void> {
+async function writePieces(res: ServerResponse, pieces: ReadonlyArray<Buffer | string>, contentType: string, opts: StreamReplyOptions): Promise<void> {
   res.writeHead(opts.status ?? 200, {
     'content-type': contentType,
     'cache-control': 'no-cache',

@@ -86,7 +86,11 @@ describe('convertResponsesToChat', () => {
         { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{}' },
       ],
     });
-    expect(chat.messages[1]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] });
+    expect(chat.messages[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+    });
   });
 
   it.each([

@@ -40,7 +40,13 @@ describe('OpenAI: POST /v1/responses/input_tokens', () => {
   const openai = configuredProvider('openai', { network_config: { base_url: 'http://openai.test' } });
 
   it('sends a Responses request as written, minus gateway fields, with the bare model', () => {
-    const req = built(openai, 'gpt-4o', { model: 'openai/gpt-4o', input: 'hi', instructions: 'Be brief.', fallbacks: ['groq/x'], reasoning: { effort: 'low' } });
+    const req = built(openai, 'gpt-4o', {
+      model: 'openai/gpt-4o',
+      input: 'hi',
+      instructions: 'Be brief.',
+      fallbacks: ['groq/x'],
+      reasoning: { effort: 'low' },
+    });
     expect(req.url).toBe('http://openai.test/v1/responses/input_tokens');
     expect(req.headers['authorization']).toBe('Bearer sk-openai-test');
     expect(req.body).toEqual({ model: 'gpt-4o', input: 'hi', instructions: 'Be brief.', reasoning: { effort: 'low' } });
@@ -70,7 +76,10 @@ describe('OpenAI: POST /v1/responses/input_tokens', () => {
   it('is claimed by OpenAI only: compatible rows and custom providers count locally', () => {
     expect(openai.adapter.supports(COUNT)).toBe(true);
     for (const name of ['groq', 'mistral', 'deepseek', 'xai']) expect(configuredProvider(name).adapter.supports(COUNT)).toBe(false);
-    const custom = configuredProvider('my-vllm', { network_config: { base_url: 'http://vllm.test' }, custom_provider_config: { base_provider_type: 'openai' } });
+    const custom = configuredProvider('my-vllm', {
+      network_config: { base_url: 'http://vllm.test' },
+      custom_provider_config: { base_provider_type: 'openai' },
+    });
     expect(custom.adapter.supports(COUNT)).toBe(false);
   });
 });
@@ -102,7 +111,10 @@ describe('Anthropic: POST /v1/messages/count_tokens', () => {
   });
 
   it('reads {input_tokens} as the canonical count', () => {
-    expect(anthropic.adapter.decodeResponse(COUNT, { input_tokens: 14 }, anthropic.call(COUNT, 'claude-sonnet-4-5'))).toEqual({ object: 'response.input_tokens', input_tokens: 14 });
+    expect(anthropic.adapter.decodeResponse(COUNT, { input_tokens: 14 }, anthropic.call(COUNT, 'claude-sonnet-4-5'))).toEqual({
+      object: 'response.input_tokens',
+      input_tokens: 14,
+    });
   });
 });
 
@@ -110,7 +122,12 @@ describe('Gemini: POST models/{model}:countTokens', () => {
   const gemini = configuredProvider('gemini', { network_config: { base_url: 'http://gemini.test' } });
 
   it('sends a whole generateContentRequest so the system instruction and tools are counted', () => {
-    const req = built(gemini, 'models/gemini-2.5-flash', { model: 'gemini/gemini-2.5-flash', instructions: 'Be brief.', input: 'Hi', tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }] });
+    const req = built(gemini, 'models/gemini-2.5-flash', {
+      model: 'gemini/gemini-2.5-flash',
+      instructions: 'Be brief.',
+      input: 'Hi',
+      tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+    });
     expect(req.url).toBe('http://gemini.test/v1beta/models/gemini-2.5-flash:countTokens');
     expect(req.headers['x-goog-api-key']).toBe('sk-gemini-test');
     const inner = req.body['generateContentRequest'] as Json;
@@ -124,7 +141,10 @@ describe('Gemini: POST models/{model}:countTokens', () => {
 
   it('reads totalTokens, and a missing total (Google omits zeros) as 0', () => {
     const call = gemini.call(COUNT, 'gemini-2.5-flash');
-    expect(gemini.adapter.decodeResponse(COUNT, { totalTokens: 31, promptTokensDetails: [] }, call)).toEqual({ object: 'response.input_tokens', input_tokens: 31 });
+    expect(gemini.adapter.decodeResponse(COUNT, { totalTokens: 31, promptTokensDetails: [] }, call)).toEqual({
+      object: 'response.input_tokens',
+      input_tokens: 31,
+    });
     expect(gemini.adapter.decodeResponse(COUNT, {}, call)).toEqual({ object: 'response.input_tokens', input_tokens: 0 });
   });
 });

@@ -159,7 +159,10 @@ export class AsyncJobRunner {
     const result = await this.options.engine.execute(request);
     if (result.kind === "json") return { statusCode: 200, result: result.body };
     await discard(result);
-    return { statusCode: 500, error: gatewayError({ status: 500, message: `an async ${job.requestType} job produced a ${result.kind} result, which cannot be stored` }) };
+    return {
+      statusCode: 500,
+      error: gatewayError({ status: 500, message: `an async ${job.requestType} job produced a ${result.kind} result, which cannot be stored` }),
+    };
   }
 
   /** Speech answers with audio bytes; the job keeps them as base64 in Bifrost's speech response. */

@@ -37,7 +37,12 @@ export function selectKey(
 ): KeySettings | GatewayFailure {
   if (selection.pinnedName !== undefined) {
     const pinned = keys.find((k) => k.name === selection.pinnedName);
-    if (!pinned) return failure({ status: 400, message: `x-bf-api-key names '${selection.pinnedName}', which is not a key of provider '${provider}'`, param: "x-bf-api-key" });
+    if (!pinned)
+      return failure({
+        status: 400,
+        message: `x-bf-api-key names '${selection.pinnedName}', which is not a key of provider '${provider}'`,
+        param: "x-bf-api-key",
+      });
     if (model !== undefined && !keyServes(pinned, model)) return modelNotAllowed(provider, [pinned], model);
     return pinned;
   }

@@ -38,12 +38,21 @@ export async function affineKey(
   id: string,
   req: Pick<EngineRequest, "resourceId" | "childId">,
 ): Promise<string | undefined> {
-  const name = (await store.keyFor(provider, id)) ?? (req.childId !== undefined && req.resourceId !== undefined ? await store.keyFor(provider, req.resourceId) : undefined);
+  const name =
+    (await store.keyFor(provider, id)) ??
+    (req.childId !== undefined && req.resourceId !== undefined ? await store.keyFor(provider, req.resourceId) : undefined);
   return keysForModel(keys, model).find((k) => k.name === name)?.name;
 }
 
 /** Records (or drops) what a successful call made (or deleted). */
-export async function noteResource(store: ResourceKeyStore, provider: string, keyName: string, op: Operation, req: Pick<EngineRequest, "resourceId" | "childId">, body: JsonObject | undefined): Promise<void> {
+export async function noteResource(
+  store: ResourceKeyStore,
+  provider: string,
+  keyName: string,
+  op: Operation,
+  req: Pick<EngineRequest, "resourceId" | "childId">,
+  body: JsonObject | undefined,
+): Promise<void> {
   if (DELETES.has(op)) {
     const id = req.childId ?? req.resourceId;
     if (id !== undefined) await store.forget(provider, id);

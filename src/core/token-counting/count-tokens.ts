@@ -59,7 +59,11 @@ function providerCount(result: EngineResult): TokenCount {
   const tokens = result.body["input_tokens"];
   const extra = result.body["extra_fields"] as ExtraFields;
   if (typeof tokens !== "number") {
-    throw failure({ status: 502, message: `provider '${extra.provider}' answered its counting endpoint without a token count`, extra: { provider: extra.provider, request_type: "count_tokens" } });
+    throw failure({
+      status: 502,
+      message: `provider '${extra.provider}' answered its counting endpoint without a token count`,
+      extra: { provider: extra.provider, request_type: "count_tokens" },
+    });
   }
   return { input_tokens: tokens, extra_fields: { ...extra, count_source: "provider" } };
 }

@@ -30,7 +30,14 @@ function createHandler(options: InferenceOptions) {
     const raw = await readJsonBody(ctx.req, options.bodyLimits);
     if (raw instanceof GatewayFailure) return sendAnthropicError(ctx.res, raw.body);
     if (!isRecord(raw) || !Array.isArray(raw["requests"]) || raw["requests"].length === 0) {
-      return sendAnthropicError(ctx.res, resourceError("batch_create", { status: 400, message: "requests: a non-empty array of {custom_id, params} is required", param: "requests" }, SURFACE_PROVIDER));
+      return sendAnthropicError(
+        ctx.res,
+        resourceError(
+          "batch_create",
+          { status: 400, message: "requests: a non-empty array of {custom_id, params} is required", param: "requests" },
+          SURFACE_PROVIDER,
+        ),
+      );
     }
     await answerBatch(ctx, options, "batch_create", { requests: raw["requests"] });
   };
@@ -47,7 +54,8 @@ async function answerBatch(ctx: RouteContext, options: InferenceOptions, op: Res
   const result = await runResource(options.engine, resourceRequest(ctx, op, SURFACE_PROVIDER, body ? { body } : {}));
   if (result === undefined) return void ctx.res.destroy();
   if (!("kind" in result)) return sendAnthropicError(ctx.res, result);
-  if (result.kind !== "json") return sendAnthropicError(ctx.res, resourceError(op, { status: 502, message: `${op} answered with bytes, not a batch` }, SURFACE_PROVIDER));
+  if (result.kind !== "json")
+    return sendAnthropicError(ctx.res, resourceError(op, { status: 502, message: `${op} answered with bytes, not a batch` }, SURFACE_PROVIDER));
   const resultsUrl = (id: string): string => `${originOf(ctx)}${BATCHES_PATH}/${encodeURIComponent(id)}/results`;
   const answer =
     op === "batch_list"

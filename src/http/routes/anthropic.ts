@@ -61,11 +61,16 @@ function engineRequest(ctx: RouteContext, native: AnthropicSurfaceRequest): Engi
 function renderAnthropicStream(res: ServerResponse, result: EngineResult & { kind: "stream" }, model: string): Promise<void> {
   const encoder = createAnthropicStreamEncoder(model);
   startSse(res);
-  return pipeEncodedStream<SseFrame>(res, result.items, {
-    encode: (chunk) => encoder.encode(chunk.data),
-    finish: () => encoder.finish(),
-    fail: (error) => [{ event: "error", data: anthropicErrorBody(error) }],
-  }, sseFrameText);
+  return pipeEncodedStream<SseFrame>(
+    res,
+    result.items,
+    {
+      encode: (chunk) => encoder.encode(chunk.data),
+      finish: () => encoder.finish(),
+      fail: (error) => [{ event: "error", data: anthropicErrorBody(error) }],
+    },
+    sseFrameText,
+  );
 }
 
 /** `GET /anthropic/v1/models`: Anthropic's models when it is configured (bare ids), else every provider's. */

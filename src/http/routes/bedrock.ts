@@ -60,11 +60,16 @@ function renderConverseStream(ctx: RouteContext, result: EngineResult & { kind: 
   const encoder = createConverseStreamEncoder();
   res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": ctx.requestId });
   res.flushHeaders();
-  return pipeEncodedStream<Buffer>(res, result.items, {
-    encode: (chunk) => encoder.encode(chunk.data).map(converseEventMessage),
-    finish: () => encoder.finish().map(converseEventMessage),
-    fail: (error) => [converseExceptionMessage(error)],
-  }, (frame) => frame);
+  return pipeEncodedStream<Buffer>(
+    res,
+    result.items,
+    {
+      encode: (chunk) => encoder.encode(chunk.data).map(converseEventMessage),
+      finish: () => encoder.finish().map(converseEventMessage),
+      fail: (error) => [converseExceptionMessage(error)],
+    },
+    (frame) => frame,
+  );
 }
 
 function sendBedrockError(res: ServerResponse, err: BifrostError): void {

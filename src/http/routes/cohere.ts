@@ -37,17 +37,29 @@ interface SurfaceCall {
  * rerank in Cohere's shapes, served by any provider (`provider/model`; a bare model means Cohere).
  */
 export function addCohereRoutes(router: Router, options: InferenceOptions): void {
-  router.add("POST", "/cohere/v2/chat", cohereHandler("chat", options, (raw, target) => {
-    const body = convertCohereChatRequest(raw, target);
-    return { body, stream: body.stream === true, encode: encodeCohereChatResponse };
-  }));
-  router.add("POST", "/cohere/v2/embed", cohereHandler("embedding", options, (raw, target) => {
-    const asked = convertCohereEmbedRequest(raw, target);
-    return { body: asked.request, stream: false, encode: (body) => encodeCohereEmbedResponse(body, asked) };
-  }));
-  router.add("POST", "/cohere/v2/rerank", cohereHandler("rerank", options, (raw, target) => {
-    return { body: convertCohereRerankRequest(raw, target), stream: false, encode: encodeCohereRerankResponse };
-  }));
+  router.add(
+    "POST",
+    "/cohere/v2/chat",
+    cohereHandler("chat", options, (raw, target) => {
+      const body = convertCohereChatRequest(raw, target);
+      return { body, stream: body.stream === true, encode: encodeCohereChatResponse };
+    }),
+  );
+  router.add(
+    "POST",
+    "/cohere/v2/embed",
+    cohereHandler("embedding", options, (raw, target) => {
+      const asked = convertCohereEmbedRequest(raw, target);
+      return { body: asked.request, stream: false, encode: (body) => encodeCohereEmbedResponse(body, asked) };
+    }),
+  );
+  router.add(
+    "POST",
+    "/cohere/v2/rerank",
+    cohereHandler("rerank", options, (raw, target) => {
+      return { body: convertCohereRerankRequest(raw, target), stream: false, encode: encodeCohereRerankResponse };
+    }),
+  );
 }
 
 function cohereHandler(op: Operation, options: InferenceOptions, convert: (raw: unknown, targetProvider: string) => SurfaceCall) {
@@ -73,11 +85,16 @@ function engineRequest(ctx: RouteContext, op: Operation, model: string, call: Su
 function renderCohereStream(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const encoder = createCohereStreamEncoder();
   startSse(res);
-  return pipeEncodedStream<CohereEvent>(res, result.items, {
-    encode: (chunk) => encoder.push(chunk.data),
-    finish: () => encoder.end(),
-    fail: (error) => encoder.fail(error.error.message),
-  }, (event) => sseEventText(JSON.stringify(event), event.type));
+  return pipeEncodedStream<CohereEvent>(
+    res,
+    result.items,
+    {
+      encode: (chunk) => encoder.push(chunk.data),
+      finish: () => encoder.end(),
+      fail: (error) => encoder.fail(error.error.message),
+    },
+    (event) => sseEventText(JSON.stringify(event), event.type),
+  );
 }
 
 function sendCohereError(res: ServerResponse, err: BifrostError): void {

@@ -4,7 +4,15 @@ import { readJsonBody } from "../read-body.js";
 import { sendError } from "../respond.js";
 import type { RouteContext, Router } from "../router.js";
 import type { InferenceOptions } from "./inference.js";
-import { DEFAULT_RESOURCE_PROVIDER, namedProvider, pathResourceHandler, renderResource, renderUpload, resourceError, resourceRequest } from "./resource-handlers.js";
+import {
+  DEFAULT_RESOURCE_PROVIDER,
+  namedProvider,
+  pathResourceHandler,
+  renderResource,
+  renderUpload,
+  resourceError,
+  resourceRequest,
+} from "./resource-handlers.js";
 
 /** Containers (create, list, retrieve, delete) and the files inside them. */
 export function addContainerRoutes(router: Router, prefix: string, options: InferenceOptions): void {
@@ -30,11 +38,14 @@ function createContainerHandler(options: InferenceOptions) {
     const { provider: named, ...body } = raw;
     const provider = namedProvider(ctx, named);
     if (!provider) {
-      const message = "provider is required: name the provider that runs the container (e.g. \"provider\": \"openai\"), or send ?provider= or x-model-provider";
+      const message = 'provider is required: name the provider that runs the container (e.g. "provider": "openai"), or send ?provider= or x-model-provider';
       return sendError(ctx.res, resourceError("container_create", { status: 400, message, param: "provider" }));
     }
     if (typeof body["name"] !== "string" || body["name"].trim() === "") {
-      return sendError(ctx.res, resourceError("container_create", { status: 400, message: "name is required and must be a non-empty string", param: "name" }, provider));
+      return sendError(
+        ctx.res,
+        resourceError("container_create", { status: 400, message: "name is required and must be a non-empty string", param: "name" }, provider),
+      );
     }
     await renderResource(ctx.res, options.engine, resourceRequest(ctx, "container_create", provider, { body }));
   };
@@ -60,7 +71,14 @@ async function createFromFileId(ctx: RouteContext, options: InferenceOptions): P
   const { provider: named, ...body } = isRecord(raw) ? raw : {};
   const provider = namedProvider(ctx, named) ?? DEFAULT_RESOURCE_PROVIDER;
   if (typeof body["file_id"] !== "string" || body["file_id"] === "") {
-    return sendError(ctx.res, resourceError("container_file_create", { status: 400, message: "file_id is required (or send the file as multipart/form-data)", param: "file_id" }, provider));
+    return sendError(
+      ctx.res,
+      resourceError(
+        "container_file_create",
+        { status: 400, message: "file_id is required (or send the file as multipart/form-data)", param: "file_id" },
+        provider,
+      ),
+    );
   }
   await renderResource(ctx.res, options.engine, resourceRequest(ctx, "container_file_create", provider, { body }));
 }

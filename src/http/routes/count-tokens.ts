@@ -91,7 +91,11 @@ async function count(options: InferenceOptions, request: CountTokensRequest): Pr
     if (!(err instanceof GatewayFailure)) throw err;
     if (err.status === 499) return undefined;
     const ref = parseModelString(request.model, request.defaultProvider);
-    return withErrorContext(err.body, { request_type: "count_tokens", model_requested: ref?.model ?? request.model, ...(ref ? { provider: ref.provider } : {}) });
+    return withErrorContext(err.body, {
+      request_type: "count_tokens",
+      model_requested: ref?.model ?? request.model,
+      ...(ref ? { provider: ref.provider } : {}),
+    });
   }
 }
 

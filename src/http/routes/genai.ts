@@ -41,7 +41,10 @@ export function addGenAIRoutes(router: Router, options: InferenceOptions): void 
 
 function genaiHandler(options: InferenceOptions) {
   return async (ctx: RouteContext): Promise<void> => {
-    const segments = Object.keys(ctx.params).filter((k) => k.startsWith("m")).sort().map((k) => ctx.params[k]!);
+    const segments = Object.keys(ctx.params)
+      .filter((k) => k.startsWith("m"))
+      .sort()
+      .map((k) => ctx.params[k]!);
     const target = API_VERSIONS.has(ctx.params["version"] ?? "") ? parseGenaiModelPath(segments) : undefined;
     if (!target) {
       ctx.req.resume();
@@ -56,7 +59,8 @@ function genaiHandler(options: InferenceOptions) {
     if (result === undefined) return void ctx.res.destroy();
     if (!("kind" in result)) return sendGenaiError(ctx.res, result);
     if (result.kind === "json") {
-      const body = request.op === "embedding" ? canonicalToGenaiEmbeddings(result.body, target.method as GenaiEmbedMethod) : canonicalToGenaiResponse(result.body);
+      const body =
+        request.op === "embedding" ? canonicalToGenaiEmbeddings(result.body, target.method as GenaiEmbedMethod) : canonicalToGenaiResponse(result.body);
       return sendJson(ctx.res, 200, body);
     }
     if (ctx.query.get("alt") === "sse") return renderSse(ctx.res, result);
@@ -99,11 +103,16 @@ function engineRequestOf(ctx: RouteContext, target: GenaiTarget, raw: unknown): 
 function renderSse(res: ServerResponse, result: EngineResult & { kind: "stream" }): Promise<void> {
   const encoder = createGenaiStreamEncoder();
   startSse(res);
-  return pipeEncodedStream<unknown>(res, result.items, {
-    encode: (chunk) => encoder.encode(chunk.data),
-    finish: () => encoder.finish(),
-    fail: (error) => [toGenaiError(error)],
-  }, (chunk) => sseEventText(JSON.stringify(chunk)));
+  return pipeEncodedStream<unknown>(
+    res,
+    result.items,
+    {
+      encode: (chunk) => encoder.encode(chunk.data),
+      finish: () => encoder.finish(),
+      fail: (error) => [toGenaiError(error)],
+    },
+    (chunk) => sseEventText(JSON.stringify(chunk)),
+  );
 }
 
 /** Without `alt=sse` Google answers a stream as one JSON array of chunks. */

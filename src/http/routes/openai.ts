@@ -24,11 +24,7 @@ export function addOpenAIRoutes(router: Router, options: InferenceOptions): void
   addOpenAIShapedRoutes(router, "/openai", options, { defaultProvider: "openai" });
   for (const base of ["/openai/openai/deployments", "/openai/deployments"]) {
     for (const [path, op] of AZURE_DEPLOYMENT_OPERATIONS) {
-      router.add(
-        "POST",
-        `${base}/{deployment}/${path}`,
-        operationHandler(op, options, { modelFromPath: (ctx) => `azure/${ctx.params["deployment"]}` }),
-      );
+      router.add("POST", `${base}/{deployment}/${path}`, operationHandler(op, options, { modelFromPath: (ctx) => `azure/${ctx.params["deployment"]}` }));
     }
   }
   // The Azure SDK sends image edits outside its deployment paths, naming the deployment in the form's `model`.

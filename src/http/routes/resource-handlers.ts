@@ -59,7 +59,8 @@ export async function renderUpload(ctx: RouteContext, options: InferenceOptions,
   try {
     const { provider: named, ...fields } = form.fields;
     const provider = namedProvider(ctx, named) ?? DEFAULT_RESOURCE_PROVIDER;
-    if (!form.file) return sendError(ctx.res, resourceError(op, { status: 400, message: `multipart field 'file' is required: ${what}`, param: "file" }, provider));
+    if (!form.file)
+      return sendError(ctx.res, resourceError(op, { status: 400, message: `multipart field 'file' is required: ${what}`, param: "file" }, provider));
     await renderResource(ctx.res, options.engine, resourceRequest(ctx, op, provider, { body: fields, upload: form.file }));
   } finally {
     await form.discard();

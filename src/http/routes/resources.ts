@@ -7,7 +7,6 @@ import type { RouteContext } from "../router.js";
 import { runAndRender } from "./inference.js";
 import { DEFAULT_RESOURCE_PROVIDER, namedProvider, resourceRequest } from "./resource-handlers.js";
 
-
 /**
  * Stored-response operations name their provider in `?provider=` or `x-model-provider`
  * (default openai); the rest of the query goes upstream.

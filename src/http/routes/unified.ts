@@ -14,12 +14,7 @@ export function addUnifiedRoutes(router: Router, options: InferenceOptions): voi
 }
 
 /** The OpenAI-shaped endpoints under one prefix; shared by `/v1`, `/openai` and `/openai/v1`. */
-export function addOpenAIShapedRoutes(
-  router: Router,
-  prefix: string,
-  options: InferenceOptions,
-  surface: { defaultProvider?: string },
-): void {
+export function addOpenAIShapedRoutes(router: Router, prefix: string, options: InferenceOptions, surface: { defaultProvider?: string }): void {
   const { engine } = options;
   router.add("POST", `${prefix}/chat/completions`, inferenceHandler("chat", options, surface));
   router.add("POST", `${prefix}/completions`, inferenceHandler("text_completion", options, surface));

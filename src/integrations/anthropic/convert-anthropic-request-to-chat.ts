@@ -64,7 +64,8 @@ function toChatMessages(message: unknown, param: string): ChatMessage[] {
   if (!isRecord(message)) throw invalid(`${param}: must be an object`, param);
   const role = message["role"];
   const content = message["content"];
-  if (role === "system") return [{ role: "system", content: typeof content === "string" ? content : blocksOf(content, param).map((b, i) => textPart(b, `${param}.content.${i}`)) }];
+  if (role === "system")
+    return [{ role: "system", content: typeof content === "string" ? content : blocksOf(content, param).map((b, i) => textPart(b, `${param}.content.${i}`)) }];
   if (role === "assistant") return [assistantMessage(content, param)];
   if (role !== "user") throw invalid(`${param}.role: must be user or assistant`, `${param}.role`);
   if (typeof content === "string") return [{ role: "user", content }];
@@ -224,7 +225,8 @@ function applyOutputFormat(raw: JsonObject, body: ChatRequest): void {
   const config = raw["output_config"];
   const format = isRecord(config) && isRecord(config["format"]) ? config["format"] : raw["output_format"];
   if (!isRecord(format)) return;
-  if (format["type"] !== "json_schema" || !isRecord(format["schema"])) throw invalid("output_config.format: must be {type: 'json_schema', schema}", "output_config.format");
+  if (format["type"] !== "json_schema" || !isRecord(format["schema"]))
+    throw invalid("output_config.format: must be {type: 'json_schema', schema}", "output_config.format");
   body.response_format = { type: "json_schema", json_schema: { name: "output", schema: format["schema"], strict: true } };
 }
 

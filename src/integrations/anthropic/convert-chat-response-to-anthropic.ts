@@ -39,7 +39,10 @@ function reasoningBlocks(message: JsonObject): AnthropicResponseBlock[] {
 function textBlocks(content: unknown): AnthropicResponseBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   if (!Array.isArray(content)) return [];
-  const text = content.filter(isRecord).map((part) => (typeof part["text"] === "string" ? part["text"] : "")).join("");
+  const text = content
+    .filter(isRecord)
+    .map((part) => (typeof part["text"] === "string" ? part["text"] : ""))
+    .join("");
   return text === "" ? [] : [{ type: "text", text }];
 }
 

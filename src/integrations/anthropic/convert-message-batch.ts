@@ -25,7 +25,9 @@ export function toAnthropicMessageBatch(batch: CanonicalBatch, resultsUrl: strin
 
 /** Canonical batch list → Anthropic's `{data, has_more, first_id, last_id}`. */
 export function toAnthropicBatchList(list: JsonObject, resultsUrlOf: (id: string) => string): JsonObject {
-  const data = Array.isArray(list["data"]) ? list["data"].filter(isRecord).map((b) => toAnthropicMessageBatch(b as CanonicalBatch, resultsUrlOf(String(b["id"])))) : [];
+  const data = Array.isArray(list["data"])
+    ? list["data"].filter(isRecord).map((b) => toAnthropicMessageBatch(b as CanonicalBatch, resultsUrlOf(String(b["id"]))))
+    : [];
   return { data, has_more: list["has_more"] === true, first_id: list["first_id"] ?? data[0]?.id ?? null, last_id: list["last_id"] ?? data.at(-1)?.id ?? null };
 }
 

@@ -20,7 +20,9 @@ export function mapFinishReasonToAnthropic(reason: unknown): AnthropicStopReason
  * Canonical usage → Anthropic usage: OpenAI's `prompt_tokens` includes cached tokens, Anthropic's
  * `input_tokens` does not, so cache reads and writes are taken out and reported on their own.
  */
-export function mapUsageToAnthropic(usage: unknown): Required<Pick<AnthropicUsage, "input_tokens" | "output_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens">> {
+export function mapUsageToAnthropic(
+  usage: unknown,
+): Required<Pick<AnthropicUsage, "input_tokens" | "output_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens">> {
   const u = isRecord(usage) ? usage : {};
   const details = isRecord(u["prompt_tokens_details"]) ? u["prompt_tokens_details"] : {};
   const cacheRead = numberOr(details["cached_tokens"]);

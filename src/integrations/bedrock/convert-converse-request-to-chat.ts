@@ -113,7 +113,8 @@ function bytesOf(source: unknown, where: string): string {
 }
 
 function toolMessageOf(result: JsonObject, where: string): JsonObject {
-  if (typeof result["toolUseId"] !== "string") throw failure({ status: 400, message: "toolResult.toolUseId is required", param: `${where}.toolResult.toolUseId` });
+  if (typeof result["toolUseId"] !== "string")
+    throw failure({ status: 400, message: "toolResult.toolUseId is required", param: `${where}.toolResult.toolUseId` });
   const parts = (Array.isArray(result["content"]) ? result["content"] : []).map((item, k): JsonObject => {
     const itemWhere = `${where}.toolResult.content.${k}`;
     if (!isRecord(item)) throw failure({ status: 400, message: "tool result content must be an object", param: itemWhere });
@@ -256,7 +257,8 @@ function responseFormatOf(outputConfig: unknown): JsonObject | undefined {
   const structure = isRecord(format["structure"]) ? format["structure"] : {};
   const jsonSchema = isRecord(structure["jsonSchema"]) ? structure["jsonSchema"] : undefined;
   const where = "outputConfig.textFormat.structure.jsonSchema.schema";
-  if (!jsonSchema || typeof jsonSchema["schema"] !== "string") throw failure({ status: 400, message: "textFormat needs structure.jsonSchema.schema", param: where });
+  if (!jsonSchema || typeof jsonSchema["schema"] !== "string")
+    throw failure({ status: 400, message: "textFormat needs structure.jsonSchema.schema", param: where });
   let schema: unknown;
   try {
     schema = JSON.parse(jsonSchema["schema"]);

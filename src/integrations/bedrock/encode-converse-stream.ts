@@ -147,10 +147,7 @@ function blockDelta(index: number, delta: JsonObject): ConverseStreamEvent {
 
 /** One event as an event-stream message, with the headers Bedrock sends. */
 export function converseEventMessage(event: ConverseStreamEvent): Buffer {
-  return encodeEventStreamMessage(
-    { ":event-type": event.type, ":content-type": "application/json", ":message-type": "event" },
-    JSON.stringify(event.payload),
-  );
+  return encodeEventStreamMessage({ ":event-type": event.type, ":content-type": "application/json", ":message-type": "event" }, JSON.stringify(event.payload));
 }
 
 /** A failure after the stream started, as the exception message the Bedrock SDKs raise. */

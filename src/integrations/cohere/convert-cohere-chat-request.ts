@@ -50,8 +50,7 @@ export function convertCohereChatRequest(raw: unknown, targetProvider: string): 
   const thinking = native.thinking;
   if (isRecord(thinking)) {
     const budget = thinking["token_budget"];
-    out.reasoning =
-      thinking["type"] === "disabled" ? { effort: "none" } : typeof budget === "number" ? { max_tokens: budget } : { effort: "medium" };
+    out.reasoning = thinking["type"] === "disabled" ? { effort: "none" } : typeof budget === "number" ? { max_tokens: budget } : { effort: "medium" };
   }
   for (const name of COHERE_ONLY) {
     if (native[name] === undefined || native[name] === null) continue;
@@ -129,7 +128,8 @@ function canonicalContent(content: unknown, where: string): string | ChatContent
   if (!Array.isArray(content)) return "";
   return content.map((part: unknown, j): ChatContentPart => {
     if (isRecord(part) && part["type"] === "text" && typeof part["text"] === "string") return { type: "text", text: part["text"] };
-    if (isRecord(part) && part["type"] === "image_url" && isRecord(part["image_url"])) return { type: "image_url", image_url: part["image_url"] as { url: string } };
+    if (isRecord(part) && part["type"] === "image_url" && isRecord(part["image_url"]))
+      return { type: "image_url", image_url: part["image_url"] as { url: string } };
     throw failure({ status: 400, message: `${where}.content[${j}]: content must be text or image_url blocks`, param: `${where}.content[${j}]` });
   });
 }

@@ -15,7 +15,9 @@ export function geminiSchemaToJsonSchema(schema: unknown): JsonObject {
   for (const [key, value] of Object.entries(schema)) {
     if (key === "type" || key === "nullable") continue;
     if (key === "properties" && isRecord(value)) {
-      out[key] = Object.fromEntries(inPropertyOrder(Object.entries(value), schema["propertyOrdering"]).map(([name, sub]) => [name, geminiSchemaToJsonSchema(sub)]));
+      out[key] = Object.fromEntries(
+        inPropertyOrder(Object.entries(value), schema["propertyOrdering"]).map(([name, sub]) => [name, geminiSchemaToJsonSchema(sub)]),
+      );
     } else if (key === "items") {
       out[key] = geminiSchemaToJsonSchema(value);
     } else if ((NESTED_SCHEMA_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {

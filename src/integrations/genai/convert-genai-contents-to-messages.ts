@@ -111,9 +111,7 @@ function userMessages(parts: GeminiPart[], pending: PendingCall[], param: string
 
 function toolMessage(response: GeminiFunctionResponse, pending: PendingCall[], param: string): ChatMessage {
   const name = typeof response.name === "string" ? response.name : "";
-  const call =
-    pending.find((c) => !c.answered && response.id !== undefined && c.id === response.id) ??
-    pending.find((c) => !c.answered && c.name === name);
+  const call = pending.find((c) => !c.answered && response.id !== undefined && c.id === response.id) ?? pending.find((c) => !c.answered && c.name === name);
   if (!call) {
     throw failure({ status: 400, message: `functionResponse '${name}' answers no earlier functionCall of that name`, param });
   }
@@ -134,7 +132,8 @@ function userPart(part: GeminiPart, param: string): ChatContentPart {
   if (typeof part.text === "string") return { type: "text", text: part.text };
   if (part.inlineData) {
     const { mimeType, data } = part.inlineData as { mimeType?: unknown; data?: unknown };
-    if (typeof mimeType !== "string" || typeof data !== "string") throw failure({ status: 400, message: "inlineData needs mimeType and data strings", param: `${param}.inlineData` });
+    if (typeof mimeType !== "string" || typeof data !== "string")
+      throw failure({ status: 400, message: "inlineData needs mimeType and data strings", param: `${param}.inlineData` });
     return inlinePart(mimeType, data);
   }
   if (part.fileData) {

@@ -41,7 +41,10 @@ export function genaiRequestToCanonical(native: unknown, model: string, provider
   const request: ChatRequest = { model, messages: genaiContentsToMessages(native["systemInstruction"], native["contents"]) };
   Object.assign(request, generationSettings(native["generationConfig"]));
   Object.assign(request, toolSettings(native["tools"], native["toolConfig"]));
-  for (const [field, canonical] of [["safetySettings", "safety_settings"], ["cachedContent", "cached_content"]] as const) {
+  for (const [field, canonical] of [
+    ["safetySettings", "safety_settings"],
+    ["cachedContent", "cached_content"],
+  ] as const) {
     if (native[field] === undefined) continue;
     if (!GOOGLE_PROVIDERS.has(provider)) {
       throw failure({ status: 400, message: `${field} only applies to Gemini and Vertex models, not ${provider}`, param: field });
@@ -92,7 +95,8 @@ function reasoningSettings(thinking: unknown): JsonObject {
   if (typeof thinking["thinkingLevel"] === "string") out["reasoning_effort"] = thinking["thinkingLevel"].toLowerCase();
   const budget = thinking["thinkingBudget"];
   if (budget === 0) out["reasoning_effort"] = "none";
-  else if (typeof budget === "number" && budget > 0) out["reasoning"] = { max_tokens: budget, ...(thinking["includeThoughts"] === true ? {} : { exclude: true }) };
+  else if (typeof budget === "number" && budget > 0)
+    out["reasoning"] = { max_tokens: budget, ...(thinking["includeThoughts"] === true ? {} : { exclude: true }) };
   return out;
 }
 

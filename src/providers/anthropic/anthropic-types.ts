@@ -15,10 +15,7 @@ export interface AnthropicTextBlock {
   citations?: unknown;
 }
 
-export type AnthropicImageSource =
-  | { type: "url"; url: string }
-  | { type: "base64"; media_type: string; data: string }
-  | { type: "file"; file_id: string };
+export type AnthropicImageSource = { type: "url"; url: string } | { type: "base64"; media_type: string; data: string } | { type: "file"; file_id: string };
 
 export interface AnthropicImageBlock {
   type: "image";
@@ -98,10 +95,7 @@ export type AnthropicToolChoice =
   | { type: "tool"; name: string; disable_parallel_tool_use?: boolean }
   | { type: "none" };
 
-export type AnthropicThinkingConfig =
-  | { type: "enabled"; budget_tokens: number }
-  | { type: "disabled" }
-  | { type: "adaptive" };
+export type AnthropicThinkingConfig = { type: "enabled"; budget_tokens: number } | { type: "disabled" } | { type: "adaptive" };
 
 export interface AnthropicOutputConfig {
   format?: { type: "json_schema"; schema: Record<string, unknown> };
@@ -128,20 +122,9 @@ export interface AnthropicMessagesRequest {
 
 /** Blocks a response may carry in `content`; other (server tool) blocks are kept opaque. */
 export type AnthropicResponseBlock =
-  | AnthropicTextBlock
-  | AnthropicToolUseBlock
-  | AnthropicThinkingBlock
-  | AnthropicRedactedThinkingBlock
-  | { type: string; [extra: string]: unknown };
+  AnthropicTextBlock | AnthropicToolUseBlock | AnthropicThinkingBlock | AnthropicRedactedThinkingBlock | { type: string; [extra: string]: unknown };
 
-export type AnthropicStopReason =
-  | "end_turn"
-  | "max_tokens"
-  | "stop_sequence"
-  | "tool_use"
-  | "pause_turn"
-  | "refusal"
-  | "model_context_window_exceeded";
+export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "pause_turn" | "refusal" | "model_context_window_exceeded";
 
 export interface AnthropicUsage {
   input_tokens?: number | null;

@@ -1,12 +1,7 @@
 import type { ChatContentPart } from "../../schema/chat.js";
 import { failure } from "../../schema/error.js";
 import { isRecord, textOf } from "../../schema/json.js";
-import type {
-  AnthropicCacheControl,
-  AnthropicDocumentBlock,
-  AnthropicImageBlock,
-  AnthropicTextBlock,
-} from "./anthropic-types.js";
+import type { AnthropicCacheControl, AnthropicDocumentBlock, AnthropicImageBlock, AnthropicTextBlock } from "./anthropic-types.js";
 
 export type AnthropicUserContentBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
 

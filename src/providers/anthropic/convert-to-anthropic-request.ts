@@ -72,7 +72,8 @@ function toOutputConfig(format: unknown): AnthropicOutputConfig | undefined {
   if (format["type"] === "json_schema") {
     const spec = format["json_schema"];
     const schema = isRecord(spec) ? spec["schema"] : undefined;
-    if (!isRecord(schema)) throw failure({ status: 400, message: "response_format.json_schema.schema must be a JSON schema object", param: "response_format.json_schema.schema" });
+    if (!isRecord(schema))
+      throw failure({ status: 400, message: "response_format.json_schema.schema must be a JSON schema object", param: "response_format.json_schema.schema" });
     return { format: { type: "json_schema", schema } };
   }
   throw failure({

@@ -13,7 +13,12 @@ export function anthropicCountTokensRequest(call: ProviderCall, base: UpstreamUr
   const full = toAnthropicRequest(countTokensBodyAsChat(call.body ?? {}), call.model, false);
   const body: Partial<AnthropicMessagesRequest> = {};
   for (const field of COUNTED_FIELDS) if (full[field] !== undefined) Object.assign(body, { [field]: full[field] });
-  return { method: "POST", url: upstreamUrl`${base}/v1/messages/count_tokens`, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
+  return {
+    method: "POST",
+    url: upstreamUrl`${base}/v1/messages/count_tokens`,
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
 }
 
 /** `{input_tokens}` → the canonical count (OpenAI's `response.input_tokens` object). */

@@ -9,10 +9,7 @@ import { mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage.js
 
 /** What one Anthropic content block became on the canonical side. */
 type BlockState =
-  | { kind: "text" }
-  | { kind: "tool"; toolIndex: number; sentArguments: boolean }
-  | { kind: "reasoning"; reasoningIndex: number }
-  | { kind: "ignored" };
+  { kind: "text" } | { kind: "tool"; toolIndex: number; sentArguments: boolean } | { kind: "reasoning"; reasoningIndex: number } | { kind: "ignored" };
 
 /** The decoder's whole state, in one plain object. */
 interface AnthropicStreamState {
@@ -111,7 +108,12 @@ function blockStart(state: AnthropicStreamState, index: number, block: Anthropic
       const input = block["input"];
       const initial = isRecord(input) && Object.keys(input).length > 0 ? JSON.stringify(input) : "";
       state.blocks.set(index, { kind: "tool", toolIndex, sentArguments: initial !== "" });
-      const call: ToolCallDelta = { index: toolIndex, id: String(block["id"]), type: "function", function: { name: String(block["name"]), arguments: initial } };
+      const call: ToolCallDelta = {
+        index: toolIndex,
+        id: String(block["id"]),
+        type: "function",
+        function: { name: String(block["name"]), arguments: initial },
+      };
       return [chunkEvent(state, { tool_calls: [call] }, rawText)];
     }
     case "thinking": {

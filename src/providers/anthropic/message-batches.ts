@@ -53,7 +53,8 @@ function nativeRequests(call: ProviderCall): JsonObject[] {
       throw failure({ status: 400, message: `requests[${i}] needs a string custom_id`, param: `requests[${i}].custom_id` });
     }
     if (isRecord(item.params)) return { custom_id: item.custom_id, params: item.params };
-    if (!isRecord(item.body)) throw failure({ status: 400, message: `requests[${i}] needs params (a Messages request) or body (a chat request)`, param: `requests[${i}]` });
+    if (!isRecord(item.body))
+      throw failure({ status: 400, message: `requests[${i}] needs params (a Messages request) or body (a chat request)`, param: `requests[${i}]` });
     const requested = typeof item.body["model"] === "string" ? item.body["model"].replace(/^anthropic\//, "") : call.model;
     return { custom_id: item.custom_id, params: toAnthropicRequest(item.body as ChatRequest, requested, false) };
   });

@@ -7,7 +7,15 @@ import { decodeUpstreamErrorBody } from "../upstream-error.js";
 import { pathSegment, upstreamBase, upstreamUrl, type UpstreamUrl } from "../upstream-url.js";
 
 /** Operations served from a deployment path; the rest use Azure's `/openai/v1` surface. */
-const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set(["chat", "text_completion", "embedding", "speech", "image_generation", "transcription", "image_edit"]);
+const DEPLOYMENT_OPERATIONS: ReadonlySet<Operation> = new Set([
+  "chat",
+  "text_completion",
+  "embedding",
+  "speech",
+  "image_generation",
+  "transcription",
+  "image_edit",
+]);
 
 /**
  * Azure OpenAI: the OpenAI wire format under per-key endpoints and deployments, with an
@@ -44,4 +52,3 @@ export function endpointOf(call: ProviderCall): UpstreamUrl {
   if (!endpoint) throw new Error("azure key has no endpoint");
   return upstreamBase(endpoint);
 }
-

@@ -32,7 +32,11 @@ export const bedrockAdapter: ProviderAdapter = {
     if (call.op === "embedding") {
       const family = embeddingFamilyOf(call.model, modelId);
       if (!family) {
-        throw failure({ status: 400, message: `bedrock embeddings support amazon.titan-embed-* and cohere.embed-* models (not ${call.model})`, param: "model" });
+        throw failure({
+          status: 400,
+          message: `bedrock embeddings support amazon.titan-embed-* and cohere.embed-* models (not ${call.model})`,
+          param: "model",
+        });
       }
       return { method: "POST", url: upstreamUrl`${modelRoot}/invoke`, headers, body: JSON.stringify(toBedrockEmbeddingBody(call.body ?? {}, family)) };
     }

@@ -64,6 +64,9 @@ export function mimeOfDocumentFormat(format: string): string {
  */
 export function bedrockDocumentName(filename: string | undefined, fallback: string): string {
   const base = (filename ?? "").replace(/\.[A-Za-z0-9]+$/, "");
-  const cleaned = base.replace(/[^A-Za-z0-9\s\-()[\]]/g, "-").replace(/\s+/g, " ").trim();
+  const cleaned = base
+    .replace(/[^A-Za-z0-9\s\-()[\]]/g, "-")
+    .replace(/\s+/g, " ")
+    .trim();
   return cleaned || fallback;
 }

@@ -26,7 +26,8 @@ export function prepareBedrockTools(tools: unknown, toolChoice: unknown, hasTool
       throw failure({ status: 400, message: "bedrock supports function tools only", param: `tools[${i}]` });
     }
     const fn = tool["function"];
-    if (typeof fn["name"] !== "string" || !fn["name"]) throw failure({ status: 400, message: "tool function.name is required", param: `tools[${i}].function.name` });
+    if (typeof fn["name"] !== "string" || !fn["name"])
+      throw failure({ status: 400, message: "tool function.name is required", param: `tools[${i}].function.name` });
     specs.push({
       toolSpec: {
         name: fn["name"],

@@ -84,10 +84,15 @@ function outputConfigOf(format: unknown): BedrockOutputConfig | undefined {
   if (format === undefined || format === null) return undefined;
   if (!isRecord(format) || format["type"] === "text") return undefined;
   if (format["type"] !== "json_schema") {
-    throw failure({ status: 400, message: `bedrock structured output needs a JSON schema: use response_format json_schema (got ${JSON.stringify(format["type"])})`, param: "response_format" });
+    throw failure({
+      status: 400,
+      message: `bedrock structured output needs a JSON schema: use response_format json_schema (got ${JSON.stringify(format["type"])})`,
+      param: "response_format",
+    });
   }
   const spec = format["json_schema"];
-  if (!isRecord(spec) || !isRecord(spec["schema"])) throw failure({ status: 400, message: "response_format.json_schema.schema is required", param: "response_format.json_schema" });
+  if (!isRecord(spec) || !isRecord(spec["schema"]))
+    throw failure({ status: 400, message: "response_format.json_schema.schema is required", param: "response_format.json_schema" });
   return {
     textFormat: {
       type: "json_schema",

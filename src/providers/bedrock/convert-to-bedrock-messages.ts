@@ -122,7 +122,11 @@ function documentBlock(file: unknown, where: string): BedrockDocumentBlock {
   const fileData = isRecord(file) ? file["file_data"] : undefined;
   const data = typeof fileData === "string" ? parseBase64DataUrl(fileData) : undefined;
   if (!data) {
-    throw failure({ status: 400, message: "bedrock needs document bytes: file.file_data must be a base64 data: URL (file_id is not supported)", param: `${where}.file` });
+    throw failure({
+      status: 400,
+      message: "bedrock needs document bytes: file.file_data must be a base64 data: URL (file_id is not supported)",
+      param: `${where}.file`,
+    });
   }
   const format = documentFormatOfMime(data.mimeType);
   if (!format) throw failure({ status: 400, message: `bedrock does not support ${data.mimeType} documents`, param: `${where}.file` });
@@ -144,7 +148,8 @@ function assistantBlocks(message: ChatMessage, where: string): BedrockContentBlo
   partsOf(message.content).forEach((part, j) => {
     const partWhere = `${where}.content[${j}]`;
     if (part.type === "refusal") return;
-    if (part.type !== "text") throw failure({ status: 400, message: `bedrock assistant messages take text only (got a '${part.type}' part)`, param: partWhere });
+    if (part.type !== "text")
+      throw failure({ status: 400, message: `bedrock assistant messages take text only (got a '${part.type}' part)`, param: partWhere });
     if (typeof part["text"] === "string" && part["text"]) blocks.push({ text: part["text"] });
     pushCachePoint(blocks, part);
   });

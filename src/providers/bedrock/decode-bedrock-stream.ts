@@ -42,7 +42,12 @@ export function bedrockStreamDecoder(model: string): ChunkDecoder {
       try {
         payload = JSON.parse(data);
       } catch {
-        return [{ kind: "error", error: { status: 502, type: "stream_error", message: `bedrock sent a ${event ?? "stream"} event that is not JSON: ${data.slice(0, 200)}` } }];
+        return [
+          {
+            kind: "error",
+            error: { status: 502, type: "stream_error", message: `bedrock sent a ${event ?? "stream"} event that is not JSON: ${data.slice(0, 200)}` },
+          },
+        ];
       }
       if (!isRecord(payload)) return [];
       switch (event) {
@@ -131,13 +136,7 @@ function finalChunk(state: BedrockStreamState, usage: Usage | undefined, rawText
   return chunkOf(state, {}, rawText, finishReason, usage);
 }
 
-function chunkOf(
-  state: BedrockStreamState,
-  delta: JsonObject,
-  rawText: string,
-  finishReason: string | null = null,
-  usage?: Usage,
-): DecodedEvent {
+function chunkOf(state: BedrockStreamState, delta: JsonObject, rawText: string, finishReason: string | null = null, usage?: Usage): DecodedEvent {
   const chunk: JsonObject = {
     id: state.id,
     object: "chat.completion.chunk",

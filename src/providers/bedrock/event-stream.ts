@@ -170,7 +170,12 @@ export function bedrockEventStreamFramer(decoder: ChunkDecoder): StreamFramer {
     end() {
       if (failed) return [];
       if (reader.bufferedBytes > 0) {
-        return [{ kind: "error", error: { status: 502, type: "stream_error", message: `bedrock event stream ended inside a message (${reader.bufferedBytes} bytes left over)` } }];
+        return [
+          {
+            kind: "error",
+            error: { status: 502, type: "stream_error", message: `bedrock event stream ended inside a message (${reader.bufferedBytes} bytes left over)` },
+          },
+        ];
       }
       return decoder.finish ? decoder.finish() : [];
     },

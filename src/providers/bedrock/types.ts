@@ -36,22 +36,14 @@ export interface BedrockToolResultBlock {
 }
 
 /** Reasoning is either readable text with Anthropic's signature, or opaque redacted bytes. */
-export type BedrockReasoningContent =
-  | { reasoningText: { text: string; signature?: string } }
-  | { redactedContent: string };
+export type BedrockReasoningContent = { reasoningText: { text: string; signature?: string } } | { redactedContent: string };
 
 export interface BedrockReasoningBlock {
   reasoningContent: BedrockReasoningContent;
 }
 
 export type BedrockContentBlock =
-  | BedrockTextBlock
-  | BedrockImageBlock
-  | BedrockDocumentBlock
-  | BedrockToolUseBlock
-  | BedrockToolResultBlock
-  | BedrockReasoningBlock
-  | BedrockCachePoint;
+  BedrockTextBlock | BedrockImageBlock | BedrockDocumentBlock | BedrockToolUseBlock | BedrockToolResultBlock | BedrockReasoningBlock | BedrockCachePoint;
 
 export interface BedrockMessage {
   role: BedrockRole;
@@ -163,18 +155,8 @@ export interface BedrockMetadataEvent {
   metrics?: { latencyMs: number };
 }
 
-export type BedrockStreamEventType =
-  | "messageStart"
-  | "contentBlockStart"
-  | "contentBlockDelta"
-  | "contentBlockStop"
-  | "messageStop"
-  | "metadata";
+export type BedrockStreamEventType = "messageStart" | "contentBlockStart" | "contentBlockDelta" | "contentBlockStop" | "messageStop" | "metadata";
 
 /** Exceptions ConverseStream can send inside the event stream (`:exception-type`). */
 export type BedrockStreamExceptionType =
-  | "internalServerException"
-  | "modelStreamErrorException"
-  | "validationException"
-  | "throttlingException"
-  | "serviceUnavailableException";
+  "internalServerException" | "modelStreamErrorException" | "validationException" | "throttlingException" | "serviceUnavailableException";

@@ -50,7 +50,8 @@ function refuseUnsupported(body: ChatRequest): void {
   }
   if (body["logprobs"] === true) throw unsupported("logprobs");
   if (typeof body.n === "number" && body.n !== 1) throw failure({ status: 400, message: "cohere returns one choice per request; n must be 1", param: "n" });
-  if (body["parallel_tool_calls"] === false) throw failure({ status: 400, message: "cohere cannot turn off parallel tool calls (parallel_tool_calls: false)", param: "parallel_tool_calls" });
+  if (body["parallel_tool_calls"] === false)
+    throw failure({ status: 400, message: "cohere cannot turn off parallel tool calls (parallel_tool_calls: false)", param: "parallel_tool_calls" });
 }
 
 function unsupported(param: string) {

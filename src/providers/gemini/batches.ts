@@ -86,8 +86,10 @@ export function geminiBatchRequest(call: ProviderCall, origin: UpstreamUrl, head
         headers,
         next: ({ body }) => {
           const file = outputOf(body as GeminiBatchOperation)?.responsesFile;
-          if (file) return { method: "GET", url: upstreamUrl`${origin}/download/v1beta/files/${responsesFileId(file)}:download?alt=media`, headers, expect: "jsonl" };
-          if ((body as GeminiBatchOperation).done !== true) throw failure({ status: 400, message: "batch has no results yet; results are available once it is done" });
+          if (file)
+            return { method: "GET", url: upstreamUrl`${origin}/download/v1beta/files/${responsesFileId(file)}:download?alt=media`, headers, expect: "jsonl" };
+          if ((body as GeminiBatchOperation).done !== true)
+            throw failure({ status: 400, message: "batch has no results yet; results are available once it is done" });
           return undefined;
         },
       };
@@ -143,8 +145,10 @@ export function decodeGeminiBatch(op: Operation, native: unknown, call: Provider
 /** Results from a responses file (its parsed lines) or from an inline batch's finished operation. */
 function resultsOf(native: unknown, model: string): BatchResultItem[] {
   if (Array.isArray(native)) return native.filter(isRecord).map((line) => resultItem(line as GeminiResultLine, model));
-  const inlined = isRecord(native) ? outputOf(native as unknown as GeminiBatchOperation)?.inlinedResponses?.inlinedResponses ?? [] : [];
-  return inlined.map((r) => resultItem({ key: r.metadata?.key ?? "", ...(r.response ? { response: r.response } : {}), ...(r.error ? { error: r.error } : {}) }, model));
+  const inlined = isRecord(native) ? (outputOf(native as unknown as GeminiBatchOperation)?.inlinedResponses?.inlinedResponses ?? []) : [];
+  return inlined.map((r) =>
+    resultItem({ key: r.metadata?.key ?? "", ...(r.response ? { response: r.response } : {}), ...(r.error ? { error: r.error } : {}) }, model),
+  );
 }
 
 function resultItem(line: GeminiResultLine, model: string): BatchResultItem {

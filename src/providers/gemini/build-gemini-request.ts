@@ -10,15 +10,7 @@ import type { GeminiGenerateContentRequest, GeminiSafetySetting } from "./gemini
  * OpenAI parameters Gemini cannot honour. Sending one is a 400 naming it, never a silent drop.
  * (Identifiers such as `user`, `metadata`, `store` and `service_tier` do not change the answer and are ignored.)
  */
-const UNSUPPORTED_PARAMS: ReadonlySet<string> = new Set([
-  "logit_bias",
-  "audio",
-  "prediction",
-  "web_search_options",
-  "functions",
-  "function_call",
-  "verbosity",
-]);
+const UNSUPPORTED_PARAMS: ReadonlySet<string> = new Set(["logit_bias", "audio", "prediction", "web_search_options", "functions", "function_call", "verbosity"]);
 
 /** Canonical chat request → Gemini `GenerateContentRequest` (shared by the Gemini API and Vertex AI). */
 export function buildGeminiRequest(body: ChatRequest, provider: string): GeminiGenerateContentRequest {

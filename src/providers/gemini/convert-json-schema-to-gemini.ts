@@ -60,9 +60,7 @@ function convert(schema: JsonObject, defs: JsonObject, depth: number): GeminiSch
   if (typeof format === "string" && type && KEPT_FORMATS[type]?.has(format)) out.format = format;
   const properties = resolved["properties"];
   if (isRecord(properties)) {
-    out.properties = Object.fromEntries(
-      Object.entries(properties).map(([name, value]) => [name, convert(recordOr(value), defs, depth + 1)]),
-    );
+    out.properties = Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, convert(recordOr(value), defs, depth + 1)]));
   }
   if (Array.isArray(resolved["required"])) out.required = resolved["required"].filter((r): r is string => typeof r === "string");
   const items = resolved["items"];

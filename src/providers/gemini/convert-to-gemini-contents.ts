@@ -169,11 +169,7 @@ function functionResponsePart(message: ChatMessage, callNames: Map<string, strin
 /** Gemini wants an object: a JSON object result is sent as is, anything else under `content`. */
 function toolResponseObject(content: ChatMessage["content"]): Record<string, unknown> {
   const text =
-    typeof content === "string"
-      ? content
-      : Array.isArray(content)
-        ? content.map((part) => (part.type === "text" ? textOf(part["text"]) : "")).join("")
-        : "";
+    typeof content === "string" ? content : Array.isArray(content) ? content.map((part) => (part.type === "text" ? textOf(part["text"]) : "")).join("") : "";
   try {
     const parsed: unknown = JSON.parse(text);
     if (isRecord(parsed)) return parsed;

@@ -83,7 +83,12 @@ export function decodeGeminiFile(op: Operation, native: unknown, call: ProviderC
   if (op !== "file_list") return canonicalFile(native as unknown as GeminiFile);
   const files = Array.isArray(native["files"]) ? native["files"].filter(isRecord) : [];
   const token = typeof native["nextPageToken"] === "string" && native["nextPageToken"] ? native["nextPageToken"] : undefined;
-  return { object: "list", data: files.map((f) => canonicalFile(f as unknown as GeminiFile)), has_more: token !== undefined, ...(token ? { after: token } : {}) };
+  return {
+    object: "list",
+    data: files.map((f) => canonicalFile(f as unknown as GeminiFile)),
+    has_more: token !== undefined,
+    ...(token ? { after: token } : {}),
+  };
 }
 
 function canonicalFile(file: GeminiFile): CanonicalFile {

@@ -48,9 +48,7 @@ function responseFormatConfig(format: unknown): Partial<GeminiGenerationConfig> 
   if (type === "json_schema" && isRecord(format)) {
     const spec = format["json_schema"];
     const schema = isRecord(spec) ? spec["schema"] : undefined;
-    return schema === undefined
-      ? { responseMimeType: "application/json" }
-      : { responseMimeType: "application/json", responseSchema: toGeminiSchema(schema) };
+    return schema === undefined ? { responseMimeType: "application/json" } : { responseMimeType: "application/json", responseSchema: toGeminiSchema(schema) };
   }
   throw failure({ status: 400, message: "response_format.type must be text, json_object or json_schema", param: "response_format.type" });
 }

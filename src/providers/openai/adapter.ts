@@ -147,12 +147,7 @@ function nativeBody(call: ProviderCall, quirks: OpenAIQuirks): JsonObject {
   return body;
 }
 
-export function decodeOpenAIResponse(
-  op: Operation,
-  native: unknown,
-  call: ProviderCall,
-  quirks: OpenAIQuirks,
-): JsonObject {
+export function decodeOpenAIResponse(op: Operation, native: unknown, call: ProviderCall, quirks: OpenAIQuirks): JsonObject {
   if (!isRecord(native)) return { value: native };
   quirks.adaptResponse?.(op, native);
   if (op === "chat") {

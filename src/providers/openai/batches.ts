@@ -85,7 +85,7 @@ export function decodeOpenAIBatch(op: ProviderCall["op"], native: unknown, call:
 /** OpenAI counts total/completed/failed; the canonical counts also say what succeeded and what is pending. */
 function withFullCounts(batch: JsonObject): JsonObject {
   const counts = isRecord(batch["request_counts"]) ? batch["request_counts"] : {};
-  const n = (name: string): number => (typeof counts[name] === "number" ? (counts[name]) : 0);
+  const n = (name: string): number => (typeof counts[name] === "number" ? counts[name] : 0);
   const full: BatchRequestCounts = {
     total: n("total"),
     completed: n("completed"),

@@ -93,4 +93,3 @@ function splitThinkingContent(message: Record<string, unknown>): void {
   message["content"] = text;
   if (reasoning) message["reasoning"] = reasoning;
 }
-

@@ -84,7 +84,8 @@ function toResponsesTool(tool: unknown, i: number): JsonObject {
 
 function toResponsesToolChoice(choice: unknown): unknown {
   if (choice === "auto" || choice === "none" || choice === "required") return choice;
-  if (isRecord(choice) && isRecord(choice["function"]) && typeof choice["function"]["name"] === "string") return { type: "function", name: choice["function"]["name"] };
+  if (isRecord(choice) && isRecord(choice["function"]) && typeof choice["function"]["name"] === "string")
+    return { type: "function", name: choice["function"]["name"] };
   return undefined;
 }
 

@@ -35,13 +35,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async claimNext(now: number): Promise<AsyncJobRecord | undefined> {
-    const oldestPending = this.db
-      .selectFrom("async_jobs")
-      .select("id")
-      .where("status", "=", "pending")
-      .orderBy("created_at")
-      .orderBy("id")
-      .limit(1);
+    const oldestPending = this.db.selectFrom("async_jobs").select("id").where("status", "=", "pending").orderBy("created_at").orderBy("id").limit(1);
     const row = await this.db
       .updateTable("async_jobs")
       .set((eb) => ({ status: "processing", attempts: eb("attempts", "+", 1), started_at: now }))
@@ -91,11 +85,7 @@ export class SqliteJobStore implements JobStore {
         .where("status", "=", "processing")
         .where("attempts", ">=", maxAttempts)
         .executeTakeFirst();
-      const requeued = await trx
-        .updateTable("async_jobs")
-        .set({ status: "pending", started_at: null })
-        .where("status", "=", "processing")
-        .executeTakeFirst();
+      const requeued = await trx.updateTable("async_jobs").set({ status: "pending", started_at: null }).where("status", "=", "processing").executeTakeFirst();
       return { requeued: Number(requeued.numUpdatedRows), failed: Number(failed.numUpdatedRows) };
     });
   }

@@ -170,7 +170,11 @@ describe('stream round trip', () => {
   it('writes Anthropic’s event order: message_start, blocks opened and closed one after another, message_delta, message_stop', () => {
     const { events } = anthropicWire(canonicalChunks);
 
-    expect(events.map((e) => (e.event === 'content_block_start' ? `start:${String(asObject(e.data['content_block'])['type'])}` : e.event)).filter((e) => e !== 'content_block_delta')).toEqual([
+    expect(
+      events
+        .map((e) => (e.event === 'content_block_start' ? `start:${String(asObject(e.data['content_block'])['type'])}` : e.event))
+        .filter((e) => e !== 'content_block_delta'),
+    ).toEqual([
       'message_start',
       'start:thinking',
       'content_block_stop',
@@ -203,10 +207,18 @@ describe('stream round trip', () => {
 
   it('decodes a non-streaming answer the same way the stream reassembles', () => {
     const message = convertChatResponseToAnthropic(
-      { id: 'x', model: 'm', choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'cut' } }], usage: { prompt_tokens: 3, completion_tokens: 1 } },
+      {
+        id: 'x',
+        model: 'm',
+        choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'cut' } }],
+        usage: { prompt_tokens: 3, completion_tokens: 1 },
+      },
       'm',
     );
 
-    expect(chatOutcomeOfResponse(anthropic.adapter.decodeResponse('chat', message, anthropic.call('chat', 'm')))).toMatchObject({ content: 'cut', finishReason: 'length' });
+    expect(chatOutcomeOfResponse(anthropic.adapter.decodeResponse('chat', message, anthropic.call('chat', 'm')))).toMatchObject({
+      content: 'cut',
+      finishReason: 'length',
+    });
   });
 });

@@ -92,7 +92,15 @@ describe('recorded Anthropic requests rebuilt from canonical requests', () => {
     const body = nativeBody(
       {
         max_tokens: 4096,
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this vegetable?' }, { type: 'image_url', image_url: { url: imageUrl } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this vegetable?' },
+              { type: 'image_url', image_url: { url: imageUrl } },
+            ],
+          },
+        ],
       },
       'claude-haiku-4-5',
     );
@@ -211,7 +219,10 @@ describe('canonical features mapped onto Anthropic', () => {
     const body = nativeBody({
       messages: USER_HELLO,
       tools: [
-        { type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true } },
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true },
+        },
         { type: 'function', function: { name: 'ping' }, cache_control: { type: 'ephemeral' } },
       ],
     });

@@ -147,7 +147,8 @@ describe('anthropic stream details', () => {
   });
 
   it('turns an error event into a stream error with the status Anthropic gives that error type', async () => {
-    const start = '{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}';
+    const start =
+      '{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}';
     const wire = `event: message_start\ndata: ${start}\n\nevent: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n`;
 
     const decoded = await decodeWire(wire, newDecoder);

@@ -190,10 +190,17 @@ describe('ConverseStream recordings (JSONL-EVENTSTREAM, encoded to event-stream 
   });
 
   it('amazon-bedrock-redacted-content.chunks.txt: the streamed tool arguments are the complete JSON', async () => {
-    const out = reassembleChatChunks(chunksOf(await decodeBedrockWire(eventStreamWireBody(fixture('amazon-bedrock-redacted-content.chunks.txt')), provider, 3)));
+    const out = reassembleChatChunks(
+      chunksOf(await decodeBedrockWire(eventStreamWireBody(fixture('amazon-bedrock-redacted-content.chunks.txt')), provider, 3)),
+    );
     expect(out.toolCalls).toHaveLength(1);
     expect(out.toolCalls[0]!.name).toBe('propose');
-    expect(JSON.parse(out.toolCalls[0]!.arguments)).toEqual({ groups: [{ name: 'Sales', parentGroupName: '' }, { name: 'Team1', parentGroupName: 'Sales' }] });
+    expect(JSON.parse(out.toolCalls[0]!.arguments)).toEqual({
+      groups: [
+        { name: 'Sales', parentGroupName: '' },
+        { name: 'Team1', parentGroupName: 'Sales' },
+      ],
+    });
     expect(out.finishReason).toBe('tool_calls');
   });
 
@@ -230,7 +237,9 @@ describe('ConverseStream recordings (raw recorded event-stream bytes)', () => {
 
   it("issue-18994: matches the recorder's own observation (text OK., finish stop, 12 in / 5 out)", async () => {
     COVERED.add('amazon-bedrock/issue-18994-live-converse-stream.json');
-    const wrapper = readJsonBody('amazon-bedrock/issue-18994-live-converse-stream.json') as { observed: { text: string; finishReason: string; inputTokens: number; outputTokens: number } };
+    const wrapper = readJsonBody('amazon-bedrock/issue-18994-live-converse-stream.json') as {
+      observed: { text: string; finishReason: string; inputTokens: number; outputTokens: number };
+    };
     const out = reassembleChatChunks(chunksOf(await decodeBedrockWire(liveConverseStreamBytes(), provider, 4)));
     expect(out.content).toBe(wrapper.observed.text);
     expect(out.finishReason).toBe(wrapper.observed.finishReason);

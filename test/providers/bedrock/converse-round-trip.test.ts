@@ -12,11 +12,24 @@ import { engineModelOf } from '../../../src/http/routes/bedrock.js';
 import { bedrockErrorResponse } from '../../../src/integrations/bedrock/bedrock-error-response.js';
 import { convertChatResponseToConverse } from '../../../src/integrations/bedrock/convert-chat-response-to-converse.js';
 import { convertConverseRequestToChat } from '../../../src/integrations/bedrock/convert-converse-request-to-chat.js';
-import { converseEventMessage, converseExceptionMessage, createConverseStreamEncoder, type ConverseStreamEvent } from '../../../src/integrations/bedrock/encode-converse-stream.js';
+import {
+  converseEventMessage,
+  converseExceptionMessage,
+  createConverseStreamEncoder,
+  type ConverseStreamEvent,
+} from '../../../src/integrations/bedrock/encode-converse-stream.js';
 import { toConverseRequest } from '../../../src/providers/bedrock/convert-to-bedrock-converse.js';
 import { decodeEventStream, eventStreamWireBody, isRecord, readJsonBody, readVcr } from '../../support/fixtures.js';
 import { chunksOf, reassembleChatChunks } from '../stream-reassembly.js';
-import { BEDROCK_MODEL, bedrockProvider, decodeBedrockWire, foldNativeStream, nativeEventsOfJsonl, vcrConverseStreamBytes, nativeEventsOfBytes } from './bedrock-recordings.js';
+import {
+  BEDROCK_MODEL,
+  bedrockProvider,
+  decodeBedrockWire,
+  foldNativeStream,
+  nativeEventsOfJsonl,
+  vcrConverseStreamBytes,
+  nativeEventsOfBytes,
+} from './bedrock-recordings.js';
 
 const provider = bedrockProvider();
 
@@ -57,7 +70,13 @@ describe('canonical → Converse → canonical keeps every feature', () => {
     temperature: 1,
     top_p: 0.95,
     stop: ['STOP', 'END'],
-    tools: [{ type: 'function', function: { name: 'locate', description: 'Find a place', parameters: { type: 'object', properties: { hint: { type: 'string' } } } }, cache_control: { type: 'ephemeral' } }],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'locate', description: 'Find a place', parameters: { type: 'object', properties: { hint: { type: 'string' } } } },
+        cache_control: { type: 'ephemeral' },
+      },
+    ],
     tool_choice: { type: 'function', function: { name: 'locate' } },
     reasoning: { max_tokens: 2048 },
     top_k: 50,
@@ -130,7 +149,11 @@ describe('recorded Converse responses: native → canonical → native', () => {
     });
     expect(back.output.message.content).toEqual(expectedContent);
     expect(back.stopReason).toBe(native.stopReason);
-    expect(back.usage).toEqual({ inputTokens: native.usage['inputTokens'], outputTokens: native.usage['outputTokens'], totalTokens: native.usage['totalTokens'] });
+    expect(back.usage).toEqual({
+      inputTokens: native.usage['inputTokens'],
+      outputTokens: native.usage['outputTokens'],
+      totalTokens: native.usage['totalTokens'],
+    });
   });
 
   it('pydantic-ai cache write: cache write tokens come back as cacheWriteInputTokens, inputTokens without them', () => {
@@ -192,7 +215,11 @@ describe('recorded ConverseStreams: native events → canonical chunks → nativ
   it('document citations: the text comes back whole; citation deltas and block boundaries do not', async () => {
     const rel = 'amazon-bedrock/amazon-bedrock-document-citations.chunks.txt';
     const events = await reencode(eventStreamWireBody(rel));
-    const text = events.flatMap((e) => (e.type === 'contentBlockDelta' && isRecord(e.payload['delta']) && typeof e.payload['delta']['text'] === 'string' ? [e.payload['delta']['text']] : [])).join('');
+    const text = events
+      .flatMap((e) =>
+        e.type === 'contentBlockDelta' && isRecord(e.payload['delta']) && typeof e.payload['delta']['text'] === 'string' ? [e.payload['delta']['text']] : [],
+      )
+      .join('');
     expect(text).toBe(foldNativeStream(nativeEventsOfJsonl(rel)).text);
   });
 
@@ -208,7 +235,10 @@ describe('recorded ConverseStreams: native events → canonical chunks → nativ
 describe('the stream encoder on an OpenAI-shaped stream', () => {
   it('interleaved text then two tool calls: blocks in order, usage with cache reads at the end', () => {
     const encoder = createConverseStreamEncoder();
-    const chunk = (delta: JsonObject, finish: string | null = null, usage?: JsonObject): JsonObject => ({ choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) });
+    const chunk = (delta: JsonObject, finish: string | null = null, usage?: JsonObject): JsonObject => ({
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...(usage ? { usage } : {}),
+    });
     const events = [
       ...encoder.encode(chunk({ role: 'assistant', content: '' })),
       ...encoder.encode(chunk({ content: 'Checking' })),
@@ -217,7 +247,11 @@ describe('the stream encoder on an OpenAI-shaped stream', () => {
       ...encoder.encode(chunk({ tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'b', arguments: '{}' } }] })),
       ...encoder.encode(chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] })),
       ...encoder.encode(chunk({}, 'tool_calls')),
-      ...encoder.encode({ choices: [], usage: { prompt_tokens: 100, completion_tokens: 9, total_tokens: 109, prompt_tokens_details: { cached_tokens: 60 } }, extra_fields: { latency: 42 } }),
+      ...encoder.encode({
+        choices: [],
+        usage: { prompt_tokens: 100, completion_tokens: 9, total_tokens: 109, prompt_tokens_details: { cached_tokens: 60 } },
+        extra_fields: { latency: 42 },
+      }),
       ...encoder.finish(),
     ];
     expect(events).toEqual([
@@ -234,7 +268,10 @@ describe('the stream encoder on an OpenAI-shaped stream', () => {
       { type: 'messageStop', payload: { stopReason: 'tool_use' } },
       {
         type: 'metadata',
-        payload: { usage: { inputTokens: 40, outputTokens: 9, totalTokens: 109, cacheReadInputTokens: 60, cacheWriteInputTokens: 0 }, metrics: { latencyMs: 42 } },
+        payload: {
+          usage: { inputTokens: 40, outputTokens: 9, totalTokens: 109, cacheReadInputTokens: 60, cacheWriteInputTokens: 0 },
+          metrics: { latencyMs: 42 },
+        },
       },
     ]);
   });
@@ -276,7 +313,10 @@ describe('the model id in a /bedrock path', () => {
     ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0'],
     ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
     ['bedrock/amazon.nova-micro-v1:0', 'bedrock/amazon.nova-micro-v1:0'],
-    ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet', 'bedrock/arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet'],
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet',
+      'bedrock/arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet',
+    ],
   ])('%s → %s', (modelId, engineModel) => {
     expect(engineModelOf(modelId)).toBe(engineModel);
   });
@@ -286,7 +326,11 @@ describe('Converse request fields with no canonical form', () => {
   it.each([
     ['guardrailConfig', { guardrailConfig: { guardrailIdentifier: 'g', guardrailVersion: '1' } }, 'guardrailConfig'],
     ['a video block', { messages: [{ role: 'user', content: [{ video: { format: 'mp4', source: { bytes: 'AA==' } } }] }] }, 'messages.0.content.0'],
-    ['an S3 image', { messages: [{ role: 'user', content: [{ image: { format: 'png', source: { s3Location: { uri: 's3://b/k' } } } }] }] }, 'messages.0.content.0.image.source'],
+    [
+      'an S3 image',
+      { messages: [{ role: 'user', content: [{ image: { format: 'png', source: { s3Location: { uri: 's3://b/k' } } } }] }] },
+      'messages.0.content.0.image.source',
+    ],
   ])('%s → 400 naming it', (_name, extra, param) => {
     let caught: unknown;
     try {

@@ -72,7 +72,11 @@ describe('recorded Converse requests', () => {
       ],
       tools: [
         { type: 'function', function: { name: 'catalog_lookup', parameters: { additionalProperties: false, properties: {}, type: 'object' } } },
-        { type: 'function', function: { name: 'diagnostics', parameters: { additionalProperties: false, properties: {}, type: 'object' } }, cache_control: ephemeral },
+        {
+          type: 'function',
+          function: { name: 'diagnostics', parameters: { additionalProperties: false, properties: {}, type: 'object' } },
+          cache_control: ephemeral,
+        },
       ],
       tool_choice: 'auto',
     });
@@ -85,12 +89,24 @@ describe('recorded Converse requests', () => {
 
 describe('canonical parameters → Converse fields', () => {
   it('max tokens, temperature, top_p and stop sequences go to inferenceConfig', () => {
-    const body = converseBody({ messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 300, max_tokens: 10, temperature: 0.4, top_p: 0.9, stop: 'END' });
+    const body = converseBody({
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 300,
+      max_tokens: 10,
+      temperature: 0.4,
+      top_p: 0.9,
+      stop: 'END',
+    });
     expect(body['inferenceConfig']).toEqual({ maxTokens: 300, temperature: 0.4, topP: 0.9, stopSequences: ['END'] });
   });
 
   it('tools, their descriptions and strictness, and each tool_choice form', () => {
-    const tools = [{ type: 'function', function: { name: 'weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true } }];
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true },
+      },
+    ];
     const messages = [{ role: 'user', content: 'weather?' }];
     const spec = { toolSpec: { name: 'weather', description: 'Weather in a city', inputSchema: { json: tools[0]!.function.parameters }, strict: true } };
     expect(converseBody({ messages, tools })['toolConfig']).toEqual({ tools: [spec] });
@@ -150,7 +166,15 @@ describe('canonical parameters → Converse fields', () => {
 
   it('base64 images become image bytes with their format', () => {
     const body = converseBody({
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          ],
+        },
+      ],
     });
     expect(body['messages']).toEqual([{ role: 'user', content: [{ text: 'What is this?' }, { image: { format: 'png', source: { bytes: 'iVBORw0KGgo=' } } }] }]);
   });
@@ -167,8 +191,13 @@ describe('canonical parameters → Converse fields', () => {
 
   it('response_format json_schema → outputConfig.textFormat with the schema as JSON text', () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-    const body = converseBody({ messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'result', schema, strict: true } } });
-    expect(body['outputConfig']).toEqual({ textFormat: { type: 'json_schema', structure: { jsonSchema: { name: 'result', schema: JSON.stringify(schema) } } } });
+    const body = converseBody({
+      messages: [{ role: 'user', content: 'x' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'result', schema, strict: true } },
+    });
+    expect(body['outputConfig']).toEqual({
+      textFormat: { type: 'json_schema', structure: { jsonSchema: { name: 'result', schema: JSON.stringify(schema) } } },
+    });
   });
 
   it('user and string metadata → requestMetadata', () => {
@@ -185,20 +214,40 @@ describe('what Converse cannot honour is refused with a 400 naming the parameter
     { role: 'tool', tool_call_id: 't1', content: 'ok' },
   ];
   const cases: Array<[string, JsonObject, string, string?]> = [
-    ['a remote image URL (Converse needs bytes)', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] }, 'messages[0].content[0].image_url'],
-    ['an unsupported image type', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/bmp;base64,Qk0=' } }] }] }, 'messages[0].content[0].image_url'],
+    [
+      'a remote image URL (Converse needs bytes)',
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] },
+      'messages[0].content[0].image_url',
+    ],
+    [
+      'an unsupported image type',
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/bmp;base64,Qk0=' } }] }] },
+      'messages[0].content[0].image_url',
+    ],
     ['logprobs', { messages: user, logprobs: true }, 'logprobs'],
     ['n > 1', { messages: user, n: 2 }, 'n'],
     ['seed', { messages: user, seed: 7 }, 'seed'],
     ['presence_penalty', { messages: user, presence_penalty: 0.5 }, 'presence_penalty'],
     ['parallel_tool_calls: false', { messages: user, parallel_tool_calls: false }, 'parallel_tool_calls'],
     ['response_format json_object (no schema)', { messages: user, response_format: { type: 'json_object' } }, 'response_format'],
-    ['tool_choice none once tools were called', { messages: toolHistory, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'none' }, 'tool_choice'],
+    [
+      'tool_choice none once tools were called',
+      { messages: toolHistory, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'none' },
+      'tool_choice',
+    ],
     ['reasoning on a non-Claude model', { messages: user, reasoning_effort: 'high' }, 'reasoning_effort', 'amazon.nova-pro-v1:0'],
     ['top_k on a non-Claude model', { messages: user, top_k: 5 }, 'top_k', 'amazon.nova-pro-v1:0'],
-    ['tool call arguments that are not JSON', { messages: [{ role: 'assistant', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }] }] }, 'messages[0].tool_calls[0].function.arguments'],
+    [
+      'tool call arguments that are not JSON',
+      { messages: [{ role: 'assistant', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }] }] },
+      'messages[0].tool_calls[0].function.arguments',
+    ],
     ['a legacy function message', { messages: [{ role: 'function', name: 'f', content: 'x' }] }, 'messages[0].role'],
-    ['an audio part', { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] }, 'messages[0].content[0]'],
+    [
+      'an audio part',
+      { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] }] },
+      'messages[0].content[0]',
+    ],
     ['a non-function tool', { messages: user, tools: [{ type: 'web_search' }] }, 'tools[0]'],
   ];
   it.each(cases)('%s', (_name, body, param, model) => {
@@ -217,7 +266,9 @@ describe('upstream URLs and model ids', () => {
   it('Converse and ConverseStream under the regional runtime endpoint, model id URL-encoded', () => {
     const settingsWithoutBase = bedrockProvider({ region: 'eu-west-3' });
     const call = settingsWithoutBase.call('chat', 'eu.anthropic.claude-sonnet-4-6:0', { body: { messages: [{ role: 'user', content: 'x' }] } });
-    expect(settingsWithoutBase.adapter.buildRequest(call).url).toBe('https://bedrock-runtime.eu-west-3.amazonaws.com/model/eu.anthropic.claude-sonnet-4-6%3A0/converse');
+    expect(settingsWithoutBase.adapter.buildRequest(call).url).toBe(
+      'https://bedrock-runtime.eu-west-3.amazonaws.com/model/eu.anthropic.claude-sonnet-4-6%3A0/converse',
+    );
     expect(settingsWithoutBase.adapter.buildRequest({ ...call, stream: true }).url).toMatch(/\/model\/eu\.anthropic\.claude-sonnet-4-6%3A0\/converse-stream$/);
   });
 
@@ -244,15 +295,36 @@ describe('embeddings through InvokeModel', () => {
     expect(JSON.parse(req.body!)).toEqual({ inputText: 'hello', dimensions: 256 });
     const out = provider.adapter.decodeResponse('embedding', { embedding: [0.5, -0.25], inputTextTokenCount: 2 }, call);
     const expectedBase64 = Buffer.from(new Float32Array([0.5, -0.25]).buffer).toString('base64');
-    expect(out).toEqual({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: expectedBase64 }], model: 'amazon.titan-embed-text-v2:0', usage: { prompt_tokens: 2, total_tokens: 2 } });
-    expect(refusal(() => provider.adapter.buildRequest(provider.call('embedding', 'amazon.titan-embed-text-v2:0', { body: { input: ['a', 'b'] } }))).param).toBe('input');
+    expect(out).toEqual({
+      object: 'list',
+      data: [{ object: 'embedding', index: 0, embedding: expectedBase64 }],
+      model: 'amazon.titan-embed-text-v2:0',
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    });
+    expect(
+      refusal(() => provider.adapter.buildRequest(provider.call('embedding', 'amazon.titan-embed-text-v2:0', { body: { input: ['a', 'b'] } }))).param,
+    ).toBe('input');
   });
 
   it('Cohere Embed: a batch of texts with an input type, one vector per text', () => {
     const call = provider.call('embedding', 'cohere.embed-english-v3', { body: { input: ['a', 'b'] } });
     expect(JSON.parse(provider.adapter.buildRequest(call).body!)).toEqual({ texts: ['a', 'b'], input_type: 'search_document' });
-    const out = provider.adapter.decodeResponse('embedding', { embeddings: [[1, 2], [3, 4]], id: 'x', response_type: 'embeddings_floats' }, call);
-    expect((out['data'] as Array<{ embedding: number[] }>).map((d) => d.embedding)).toEqual([[1, 2], [3, 4]]);
+    const out = provider.adapter.decodeResponse(
+      'embedding',
+      {
+        embeddings: [
+          [1, 2],
+          [3, 4],
+        ],
+        id: 'x',
+        response_type: 'embeddings_floats',
+      },
+      call,
+    );
+    expect((out['data'] as Array<{ embedding: number[] }>).map((d) => d.embedding)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('other models and operations are refused', () => {

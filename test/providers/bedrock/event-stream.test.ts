@@ -31,7 +31,9 @@ const RECORDINGS = [
 function readAll(bytes: Buffer, pieceSize?: number): Array<{ headers: Record<string, string>; payload: string }> {
   const reader = new EventStreamReader();
   const out: Array<{ headers: Record<string, string>; payload: string }> = [];
-  const pieces = pieceSize ? Array.from({ length: Math.ceil(bytes.length / pieceSize) }, (_, i) => bytes.subarray(i * pieceSize, (i + 1) * pieceSize)) : [bytes];
+  const pieces = pieceSize
+    ? Array.from({ length: Math.ceil(bytes.length / pieceSize) }, (_, i) => bytes.subarray(i * pieceSize, (i + 1) * pieceSize))
+    : [bytes];
   for (const piece of pieces) for (const m of reader.push(piece)) out.push({ headers: m.headers, payload: m.payload.toString('utf8') });
   expect(reader.bufferedBytes).toBe(0);
   return out;
@@ -138,7 +140,10 @@ describe('Bedrock stream framing', () => {
   });
 
   it('turns an exception message into an error event with its status, type and message, and stops', async () => {
-    const start = encodeEventStreamMessage({ ':event-type': 'messageStart', ':content-type': 'application/json', ':message-type': 'event' }, '{"role":"assistant"}');
+    const start = encodeEventStreamMessage(
+      { ':event-type': 'messageStart', ':content-type': 'application/json', ':message-type': 'event' },
+      '{"role":"assistant"}',
+    );
     const exception = encodeEventStreamMessage(
       { ':exception-type': 'throttlingException', ':content-type': 'application/json', ':message-type': 'exception' },
       '{"message":"Too many tokens, please wait before trying again."}',

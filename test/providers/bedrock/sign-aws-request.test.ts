@@ -89,7 +89,14 @@ describe('SigV4 signing of a Bedrock Converse request', () => {
 
 describe('authorizing a Bedrock request with a key', () => {
   const base: UpstreamRequest = { method: 'POST', url: 'https://bedrock-runtime.us-west-2.amazonaws.com/model/m/converse', headers: {}, body: '{}' };
-  const key = (extra: Partial<KeySettings>): KeySettings => ({ name: 'k', value: '', models: { everything: true }, blacklistedModels: { everything: false, names: new Set() }, weight: 1, ...extra });
+  const key = (extra: Partial<KeySettings>): KeySettings => ({
+    name: 'k',
+    value: '',
+    models: { everything: true },
+    blacklistedModels: { everything: false, names: new Set() },
+    weight: 1,
+    ...extra,
+  });
 
   it('uses the key region and service bedrock in the credential scope', () => {
     const signed = authorizeBedrockRequest(base, key({ bedrock: { accessKey: 'AKIDKEY', secretKey: 's', region: 'us-west-2', deployments: {} } }), SUITE_TIME);

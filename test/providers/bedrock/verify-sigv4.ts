@@ -58,7 +58,9 @@ export async function isValidSigV4(req: ReceivedRequest, secretAccessKey: string
   const headers: Record<string, string> = {};
   for (const name of scope.signedHeaders) headers[name] = String(req.headers[name]);
   const amzDate = headers['x-amz-date'] ?? '';
-  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
   const signer = new SignatureV4({
     credentials: { accessKeyId: scope.accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     region: scope.region,

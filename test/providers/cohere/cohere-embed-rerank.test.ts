@@ -32,7 +32,11 @@ const RERANK_RESPONSE = {
   meta: { api_version: { version: '2', is_experimental: false }, billed_units: { search_units: 1 } },
 };
 
-const DOCUMENTS = ['Carson City is the capital of Nevada.', { text: 'Saipan is the capital of the Northern Mariana Islands.' }, 'Washington, D.C. is the capital of the United States.'];
+const DOCUMENTS = [
+  'Carson City is the capital of Nevada.',
+  { text: 'Saipan is the capital of the Northern Mariana Islands.' },
+  'Washington, D.C. is the capital of the United States.',
+];
 
 function embedCall(body: Record<string, unknown>) {
   return cohere.call('embedding', 'embed-v4.0', { body: { model: 'cohere/embed-v4.0', ...body } });
@@ -139,7 +143,11 @@ describe('cohere rerank', () => {
   it('is an operation Cohere supports and OpenAI-family providers do not', () => {
     expect(cohere.adapter.supports('rerank')).toBe(true);
     expect(configuredProvider('openai').adapter.supports('rerank')).toBe(false);
-    expect(configuredProvider('azure', { keys: [{ name: 'a', models: ['*'], value: 'k', azure_key_config: { endpoint: 'http://azure.test' } }] }).adapter.supports('rerank')).toBe(false);
+    expect(
+      configuredProvider('azure', { keys: [{ name: 'a', models: ['*'], value: 'k', azure_key_config: { endpoint: 'http://azure.test' } }] }).adapter.supports(
+        'rerank',
+      ),
+    ).toBe(false);
     expect(cohere.adapter.supports('text_completion')).toBe(false);
   });
 });

@@ -57,8 +57,14 @@ export function outcomeOfBody(rel: string): ChatOutcome {
   const body = asObject(readJsonBody(rel));
   const message = asObject(body['message']);
   const blocks = Array.isArray(message['content']) ? message['content'].map(asObject) : [];
-  const text = blocks.filter((b) => b['type'] === 'text').map((b) => String(b['text'])).join('');
-  const thinking = blocks.filter((b) => b['type'] === 'thinking').map((b) => String(b['thinking'])).join('');
+  const text = blocks
+    .filter((b) => b['type'] === 'text')
+    .map((b) => String(b['text']))
+    .join('');
+  const thinking = blocks
+    .filter((b) => b['type'] === 'thinking')
+    .map((b) => String(b['thinking']))
+    .join('');
   const reasoning = thinking + (typeof message['tool_plan'] === 'string' ? message['tool_plan'] : '');
   const toolCalls: ToolCallOutcome[] = (Array.isArray(message['tool_calls']) ? message['tool_calls'] : []).map((raw: unknown) => {
     const call = asObject(raw);

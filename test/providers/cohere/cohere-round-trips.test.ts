@@ -21,7 +21,16 @@ const newDecoder = () => cohere.adapter.streamDecoder('chat', cohere.call('chat'
 
 /** Cohere events as they go on the wire, then decoded again by the provider. */
 async function decodeEvents(events: readonly CohereStreamEvent[], pieceSize?: number) {
-  return chunksOf(await decodeWire(sseWireFromLines(events.map((e) => JSON.stringify(e)), 'named-events'), newDecoder, pieceSize));
+  return chunksOf(
+    await decodeWire(
+      sseWireFromLines(
+        events.map((e) => JSON.stringify(e)),
+        'named-events',
+      ),
+      newDecoder,
+      pieceSize,
+    ),
+  );
 }
 
 function encodeChunks(chunks: readonly Record<string, unknown>[]): CohereStreamEvent[] {
@@ -52,7 +61,12 @@ describe('canonical → Cohere request → canonical', () => {
       { role: 'assistant', content: 'It is 21°C in Paris.', reasoning: 'Report the temperature.' },
       { role: 'user', content: 'Thanks. As JSON please.' },
     ],
-    tools: [{ type: 'function', function: { name: 'weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ],
     tool_choice: 'required',
     response_format: { type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object', properties: { temp: { type: 'number' } } } } },
     reasoning: { max_tokens: 1024 },
@@ -109,7 +123,11 @@ describe('re-encoding Cohere streams', () => {
 
   it('gives tool calls their own start, argument deltas and end, after the content', () => {
     const encoder = createCohereStreamEncoder();
-    const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ id: 'c1', choices: [{ index: 0, delta, finish_reason: null }], ...extra });
+    const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      id: 'c1',
+      choices: [{ index: 0, delta, finish_reason: null }],
+      ...extra,
+    });
     const events = [
       ...encoder.push(chunk({ role: 'assistant', content: 'Checking.' })),
       ...encoder.push(chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '' } }] })),
@@ -117,7 +135,11 @@ describe('re-encoding Cohere streams', () => {
       ...encoder.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] })),
       ...encoder.push(chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'time', arguments: '{}' } }] })),
       ...encoder.push({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
-      ...encoder.push({ id: 'c1', choices: [], usage: { prompt_tokens: 58, completion_tokens: 12, total_tokens: 70, prompt_tokens_details: { cached_tokens: 0 } } }),
+      ...encoder.push({
+        id: 'c1',
+        choices: [],
+        usage: { prompt_tokens: 58, completion_tokens: 12, total_tokens: 70, prompt_tokens_details: { cached_tokens: 0 } },
+      }),
       ...encoder.end(),
     ];
 
@@ -135,7 +157,11 @@ describe('re-encoding Cohere streams', () => {
       'tool-call-end',
       'message-end',
     ]);
-    expect(events[4]).toEqual({ type: 'tool-call-start', index: 0, delta: { message: { tool_calls: { id: 'call_a', type: 'function', function: { name: 'weather', arguments: '' } } } } });
+    expect(events[4]).toEqual({
+      type: 'tool-call-start',
+      index: 0,
+      delta: { message: { tool_calls: { id: 'call_a', type: 'function', function: { name: 'weather', arguments: '' } } } },
+    });
     expect(events[events.length - 1]).toEqual({
       type: 'message-end',
       delta: {

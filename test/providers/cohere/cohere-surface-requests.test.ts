@@ -9,7 +9,10 @@ import { convertCohereChatRequest } from '../../../src/integrations/cohere/conve
 import { convertCohereEmbedRequest } from '../../../src/integrations/cohere/convert-cohere-embed.js';
 import { convertCohereRerankRequest } from '../../../src/integrations/cohere/convert-cohere-rerank.js';
 
-const WEATHER = { type: 'function', function: { name: 'weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+const WEATHER = {
+  type: 'function',
+  function: { name: 'weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
 
 function refusal(run: () => unknown): { status: number; message: string; param: string | null } {
   try {
@@ -62,14 +65,26 @@ describe('cohere chat body → canonical', () => {
         model: 'command-a-03-2025',
         messages: [
           { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
-          { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Look' },
+              { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+            ],
+          },
           {
             role: 'assistant',
             tool_plan: 'I will call weather.',
             tool_calls: [{ id: 'weather_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
           },
           { role: 'tool', tool_call_id: 'weather_1', content: [{ type: 'text', text: '21C' }] },
-          { role: 'assistant', content: [{ type: 'thinking', thinking: 'Say it.' }, { type: 'text', text: 'It is 21C.' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: 'Say it.' },
+              { type: 'text', text: 'It is 21C.' },
+            ],
+          },
         ],
       },
       'anthropic',
@@ -77,7 +92,13 @@ describe('cohere chat body → canonical', () => {
 
     expect(canonical.messages).toEqual([
       { role: 'system', content: [{ type: 'text', text: 'Be brief.' }] },
-      { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Look' },
+          { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+        ],
+      },
       {
         role: 'assistant',
         content: null,
@@ -109,7 +130,10 @@ describe('cohere chat body → canonical', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'response', schema } },
       reasoning: { max_tokens: 2048 },
     });
-    const off = convertCohereChatRequest({ model: 'x', messages: [{ role: 'user', content: 'Hi' }], tool_choice: 'NONE', thinking: { type: 'disabled' } }, 'cohere');
+    const off = convertCohereChatRequest(
+      { model: 'x', messages: [{ role: 'user', content: 'Hi' }], tool_choice: 'NONE', thinking: { type: 'disabled' } },
+      'cohere',
+    );
     expect(off).toMatchObject({ tool_choice: 'none', reasoning: { effort: 'none' } });
   });
 
@@ -152,7 +176,12 @@ describe('cohere chat body → canonical', () => {
   });
 
   it.each(['documents', 'citation_options', 'safety_mode'])('refuses %s for a model another provider serves', (field) => {
-    const refused = refusal(() => convertCohereChatRequest({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }], [field]: field === 'safety_mode' ? 'STRICT' : [{}] }, 'openai'));
+    const refused = refusal(() =>
+      convertCohereChatRequest(
+        { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }], [field]: field === 'safety_mode' ? 'STRICT' : [{}] },
+        'openai',
+      ),
+    );
 
     expect(refused).toMatchObject({ status: 400, param: field });
     expect(refused.message).toContain('openai');
@@ -170,10 +199,26 @@ describe('cohere chat body → canonical', () => {
 
 describe('cohere embed body → canonical', () => {
   it('embeds texts as floats; input_type, truncate and max_tokens go on to Cohere only', () => {
-    const body = { model: 'embed-v4.0', texts: ['a', 'b'], input_type: 'search_query', truncate: 'END', max_tokens: 64, output_dimension: 256, embedding_types: ['float', 'base64'] };
+    const body = {
+      model: 'embed-v4.0',
+      texts: ['a', 'b'],
+      input_type: 'search_query',
+      truncate: 'END',
+      max_tokens: 64,
+      output_dimension: 256,
+      embedding_types: ['float', 'base64'],
+    };
 
     expect(convertCohereEmbedRequest(body, 'cohere')).toEqual({
-      request: { model: 'embed-v4.0', input: ['a', 'b'], encoding_format: 'float', dimensions: 256, input_type: 'search_query', truncate: 'END', max_tokens: 64 },
+      request: {
+        model: 'embed-v4.0',
+        input: ['a', 'b'],
+        encoding_format: 'float',
+        dimensions: 256,
+        input_type: 'search_query',
+        truncate: 'END',
+        max_tokens: 64,
+      },
       embeddingTypes: ['float', 'base64'],
       texts: ['a', 'b'],
     });
@@ -196,7 +241,9 @@ describe('cohere embed body → canonical', () => {
 
 describe('cohere rerank body → canonical', () => {
   it('carries query, documents, top_n and max_tokens_per_doc', () => {
-    expect(convertCohereRerankRequest({ model: 'rerank-v3.5', query: 'q', documents: ['a', 'b'], top_n: 1, max_tokens_per_doc: 256, priority: 2 }, 'cohere')).toEqual({
+    expect(
+      convertCohereRerankRequest({ model: 'rerank-v3.5', query: 'q', documents: ['a', 'b'], top_n: 1, max_tokens_per_doc: 256, priority: 2 }, 'cohere'),
+    ).toEqual({
       model: 'rerank-v3.5',
       query: 'q',
       documents: ['a', 'b'],

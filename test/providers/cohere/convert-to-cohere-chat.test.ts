@@ -134,7 +134,16 @@ describe('cohere chat request', () => {
       presence_penalty: 0.2,
     });
 
-    expect(native).toMatchObject({ max_tokens: 300, temperature: 0.3, p: 0.8, k: 40, stop_sequences: ['END', 'STOP'], seed: 7, frequency_penalty: 0.1, presence_penalty: 0.2 });
+    expect(native).toMatchObject({
+      max_tokens: 300,
+      temperature: 0.3,
+      p: 0.8,
+      k: 40,
+      stop_sequences: ['END', 'STOP'],
+      seed: 7,
+      frequency_penalty: 0.1,
+      presence_penalty: 0.2,
+    });
     expect(nativeBody({ messages: hello, max_tokens: 50, stop: 'END' })).toMatchObject({ max_tokens: 50, stop_sequences: ['END'] });
   });
 
@@ -166,7 +175,9 @@ describe('cohere chat request', () => {
   it('asks for JSON output, with the schema when one is given', () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
-    expect(nativeBody({ messages: hello, response_format: { type: 'json_schema', json_schema: { name: 'r', schema, strict: true } } })['response_format']).toEqual({
+    expect(
+      nativeBody({ messages: hello, response_format: { type: 'json_schema', json_schema: { name: 'r', schema, strict: true } } })['response_format'],
+    ).toEqual({
       type: 'json_object',
       json_schema: schema,
     });
@@ -191,7 +202,15 @@ describe('cohere chat request', () => {
   });
 
   it('does not send what has no effect on the answer', () => {
-    const native = nativeBody({ messages: hello, user: 'u-1', store: false, metadata: { a: '1' }, stream_options: { include_usage: true }, n: 1, logprobs: false });
+    const native = nativeBody({
+      messages: hello,
+      user: 'u-1',
+      store: false,
+      metadata: { a: '1' },
+      stream_options: { include_usage: true },
+      n: 1,
+      logprobs: false,
+    });
 
     expect(Object.keys(native).sort()).toEqual(['messages', 'model', 'stream']);
   });

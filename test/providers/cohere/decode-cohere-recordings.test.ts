@@ -130,7 +130,10 @@ describe('cohere recordings, what a client reads', () => {
   });
 
   it('a message-end reporting a generation error becomes a stream error with its message', async () => {
-    const lines = [...readJsonlLines('cohere/cohere-text.chunks.txt').slice(0, 3), JSON.stringify({ type: 'message-end', delta: { finish_reason: 'ERROR', error: 'internal generation failure' } })];
+    const lines = [
+      ...readJsonlLines('cohere/cohere-text.chunks.txt').slice(0, 3),
+      JSON.stringify({ type: 'message-end', delta: { finish_reason: 'ERROR', error: 'internal generation failure' } }),
+    ];
     const decoded = await decodeWire(sseWireFromLines(lines, 'named-events'), newDecoder);
 
     expect(decoded[decoded.length - 1]).toEqual({ kind: 'error', error: { status: 500, message: 'internal generation failure' } });

@@ -31,7 +31,13 @@ interface Expected {
   toolCallIds?: string[];
 }
 
-function asSeen(outcome: ChatOutcome): { content: string | null; reasoning: string | null; toolCalls: Array<{ name: string; arguments: unknown }>; finishReason: string | null; usage: UsageNumbers | null } {
+function asSeen(outcome: ChatOutcome): {
+  content: string | null;
+  reasoning: string | null;
+  toolCalls: Array<{ name: string; arguments: unknown }>;
+  finishReason: string | null;
+  usage: UsageNumbers | null;
+} {
   return {
     content: outcome.content,
     reasoning: outcome.reasoning,
@@ -367,16 +373,24 @@ describe('Gemini responses decode to what the recording says', () => {
       const response = decodeJson({ candidates: [{ content: { parts: [] }, finishReason: reason }] });
       expect(chatOutcomeOfResponse(response).finishReason, reason).toBe('content_filter');
     }
-    expect(chatOutcomeOfResponse(decodeJson({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'MAX_TOKENS' }] })).finishReason).toBe('length');
+    expect(chatOutcomeOfResponse(decodeJson({ candidates: [{ content: { parts: [{ text: 'a' }] }, finishReason: 'MAX_TOKENS' }] })).finishReason).toBe(
+      'length',
+    );
   });
 
   it('thought parts become reasoning with a reasoning.text detail, apart from the answer', () => {
     const response = decodeJson({
       responseId: 'r1',
-      candidates: [{ content: { role: 'model', parts: [{ text: 'thinking…', thought: true, thoughtSignature: 'sig-1' }, { text: 'answer' }] }, finishReason: 'STOP' }],
+      candidates: [
+        { content: { role: 'model', parts: [{ text: 'thinking…', thought: true, thoughtSignature: 'sig-1' }, { text: 'answer' }] }, finishReason: 'STOP' },
+      ],
     });
     const message = (response['choices'] as Array<{ message: Record<string, unknown> }>)[0]!.message;
-    expect(message).toMatchObject({ content: 'answer', reasoning: 'thinking…', reasoning_details: [{ type: 'reasoning.text', text: 'thinking…', signature: 'sig-1' }] });
+    expect(message).toMatchObject({
+      content: 'answer',
+      reasoning: 'thinking…',
+      reasoning_details: [{ type: 'reasoning.text', text: 'thinking…', signature: 'sig-1' }],
+    });
   });
 
   it('several candidates become several choices, each with its own tool call ids', () => {
@@ -421,7 +435,8 @@ describe('Gemini streams reassemble to what the recording says, however the byte
   });
 
   it('a prompt blocked before any candidate ends the stream with content_filter (no recording has one)', async () => {
-    const wire = 'data: {"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":8,"totalTokenCount":8},"responseId":"blk"}\r\n\r\n';
+    const wire =
+      'data: {"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":8,"totalTokenCount":8},"responseId":"blk"}\r\n\r\n';
     const outcome = reassembleChatChunks(await decodeStream(wire));
     expect(outcome).toMatchObject({ content: null, finishReason: 'content_filter', usage: { prompt_tokens: 8, completion_tokens: 0, total_tokens: 8 } });
   });

@@ -88,7 +88,14 @@ describe('requests match what real Gemini clients send (recorded cassettes)', ()
   it('an image URL becomes fileData with the type from its extension (Vertex test_google_url_input[ImageUrl])', () => {
     const recorded = recordedRequest('google-vertex/pydantic-ai/test_google_url_input[ImageUrl].yaml');
     const url = 'https://upload.wikimedia.org/wikipedia/commons/6/6a/Www.wikipedia_screenshot_%282021%29.png';
-    const body = nativeBody({ messages: [user([{ type: 'text', text: 'What is the main content of this URL?' }, { type: 'image_url', image_url: { url } }])] });
+    const body = nativeBody({
+      messages: [
+        user([
+          { type: 'text', text: 'What is the main content of this URL?' },
+          { type: 'image_url', image_url: { url } },
+        ]),
+      ],
+    });
     expect(body['contents']).toEqual(recorded['contents']);
   });
 
@@ -105,11 +112,15 @@ describe('requests match what real Gemini clients send (recorded cassettes)', ()
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_country', arguments: '{}' }, extra_content: { google: { thought_signature: signature } } }],
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_country', arguments: '{}' }, extra_content: { google: { thought_signature: signature } } },
+          ],
         },
         { role: 'tool', tool_call_id: 'call_1', content: '{"return_value":"Mexico"}' },
       ],
-      tools: [{ type: 'function', function: { name: 'get_country', description: '', parameters: { additionalProperties: false, properties: {}, type: 'object' } } }],
+      tools: [
+        { type: 'function', function: { name: 'get_country', description: '', parameters: { additionalProperties: false, properties: {}, type: 'object' } } },
+      ],
     });
     const contents = body['contents'] as Json[];
     const withoutIds = JSON.parse(JSON.stringify(recorded['contents']).replace(/"id":"pyd_ai_[0-9a-f]+",?/g, '')) as Json[];
@@ -158,7 +169,9 @@ describe('sampling, length, stop, format and reasoning settings reach generation
   });
 
   it('json_object asks for JSON; json_schema also sends the schema in Gemini’s subset', () => {
-    expect(nativeBody({ messages: [user('hi')], response_format: { type: 'json_object' } })['generationConfig']).toEqual({ responseMimeType: 'application/json' });
+    expect(nativeBody({ messages: [user('hi')], response_format: { type: 'json_object' } })['generationConfig']).toEqual({
+      responseMimeType: 'application/json',
+    });
     const schema = {
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
@@ -173,7 +186,9 @@ describe('sampling, length, stop, format and reasoning settings reach generation
       required: ['city'],
       $defs: { unit: { type: 'string', enum: ['c', 'f'] } },
     };
-    const config = nativeBody({ messages: [user('hi')], response_format: { type: 'json_schema', json_schema: { name: 'w', strict: true, schema } } })['generationConfig'];
+    const config = nativeBody({ messages: [user('hi')], response_format: { type: 'json_schema', json_schema: { name: 'w', strict: true, schema } } })[
+      'generationConfig'
+    ];
     expect(config).toEqual({
       responseMimeType: 'application/json',
       responseSchema: {
@@ -191,8 +206,12 @@ describe('sampling, length, stop, format and reasoning settings reach generation
   });
 
   it('reasoning effort picks a thinking budget and asks for the thoughts; reasoning.max_tokens is exact', () => {
-    expect(nativeBody({ messages: [user('hi')], reasoning_effort: 'low' })['generationConfig']).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
-    expect(nativeBody({ messages: [user('hi')], reasoning: { max_tokens: 2000 } })['generationConfig']).toEqual({ thinkingConfig: { thinkingBudget: 2000, includeThoughts: true } });
+    expect(nativeBody({ messages: [user('hi')], reasoning_effort: 'low' })['generationConfig']).toEqual({
+      thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+    });
+    expect(nativeBody({ messages: [user('hi')], reasoning: { max_tokens: 2000 } })['generationConfig']).toEqual({
+      thinkingConfig: { thinkingBudget: 2000, includeThoughts: true },
+    });
     expect(nativeBody({ messages: [user('hi')], reasoning: { max_tokens: 2000, exclude: true } })['generationConfig']).toEqual({
       thinkingConfig: { thinkingBudget: 2000, includeThoughts: false },
     });
@@ -201,11 +220,22 @@ describe('sampling, length, stop, format and reasoning settings reach generation
 });
 
 describe('tools and tool choice', () => {
-  const weather = { type: 'function', function: { name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } } };
+  const weather = {
+    type: 'function',
+    function: {
+      name: 'weather',
+      description: 'Weather by city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    },
+  };
 
   it('function tools become functionDeclarations with a cleaned schema', () => {
     expect(nativeBody({ messages: [user('hi')], tools: [weather] })['tools']).toEqual([
-      { functionDeclarations: [{ name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }] },
+      {
+        functionDeclarations: [
+          { name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+        ],
+      },
     ]);
   });
 
@@ -271,16 +301,30 @@ describe('messages and content parts', () => {
     });
     expect(body['contents']).toEqual([
       { role: 'user', parts: [{ text: 'weather in Paris and Rome?' }] },
-      { role: 'model', parts: [{ text: 'Checking.' }, { functionCall: { name: 'weather', args: { city: 'Paris' } } }, { functionCall: { name: 'time', args: { city: 'Rome' } } }] },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Checking.' },
+          { functionCall: { name: 'weather', args: { city: 'Paris' } } },
+          { functionCall: { name: 'time', args: { city: 'Rome' } } },
+        ],
+      },
       {
         role: 'user',
-        parts: [{ functionResponse: { name: 'time', response: { content: '12:00' } } }, { functionResponse: { name: 'weather', response: { temp: 21 } } }, { text: 'thanks' }],
+        parts: [
+          { functionResponse: { name: 'time', response: { content: '12:00' } } },
+          { functionResponse: { name: 'weather', response: { temp: 21 } } },
+          { text: 'thanks' },
+        ],
       },
     ]);
   });
 
   it('a tool result for an unknown call id is refused, naming the message', () => {
-    expect(refusal({ messages: [user('hi'), { role: 'tool', tool_call_id: 'nope', content: 'x' }] })).toMatchObject({ status: 400, param: 'messages[1].tool_call_id' });
+    expect(refusal({ messages: [user('hi'), { role: 'tool', tool_call_id: 'nope', content: 'x' }] })).toMatchObject({
+      status: 400,
+      param: 'messages[1].tool_call_id',
+    });
   });
 
   it('arguments that are not a JSON object are refused', () => {
@@ -345,7 +389,11 @@ describe('endpoints and authentication', () => {
     const bytes = Buffer.alloc(8);
     bytes.writeFloatLE(0.5, 0);
     bytes.writeFloatLE(-1, 4);
-    expect(decoded).toMatchObject({ object: 'list', model: 'gemini-embedding-001', data: [{ object: 'embedding', index: 0, embedding: bytes.toString('base64') }, { index: 1 }] });
+    expect(decoded).toMatchObject({
+      object: 'list',
+      model: 'gemini-embedding-001',
+      data: [{ object: 'embedding', index: 0, embedding: bytes.toString('base64') }, { index: 1 }],
+    });
     const single = gemini.adapter.decodeResponse('embedding', { embedding: { values: [1, 2] } }, gemini.call('embedding', 'e', { body: { input: 'x' } }));
     expect(single['data']).toEqual([{ object: 'embedding', index: 0, embedding: [1, 2] }]);
   });
@@ -353,7 +401,11 @@ describe('endpoints and authentication', () => {
   it('lists models without the models/ prefix', () => {
     const req = gemini.adapter.buildRequest(gemini.call('list_models', ''));
     expect(req).toMatchObject({ method: 'GET', url: 'http://gemini.test/v1beta/models?pageSize=1000' });
-    const list = gemini.adapter.decodeResponse('list_models', { models: [{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash' }] }, gemini.call('list_models', ''));
+    const list = gemini.adapter.decodeResponse(
+      'list_models',
+      { models: [{ name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash' }] },
+      gemini.call('list_models', ''),
+    );
     expect(list['data']).toEqual([{ id: 'gemini-2.5-flash', object: 'model', owned_by: 'google', display_name: 'Gemini 2.5 Flash' }]);
   });
 });

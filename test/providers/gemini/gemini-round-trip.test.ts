@@ -39,7 +39,12 @@ describe('canonical request → Gemini → canonical', () => {
         role: 'assistant',
         content: 'Let me look both up.',
         tool_calls: [
-          { id: 'call_a', type: 'function', function: { name: 'lookup', arguments: '{"q":"photo","n":2}' }, extra_content: { google: { thought_signature: SIGNATURE } } },
+          {
+            id: 'call_a',
+            type: 'function',
+            function: { name: 'lookup', arguments: '{"q":"photo","n":2}' },
+            extra_content: { google: { thought_signature: SIGNATURE } },
+          },
           { id: 'call_b', type: 'function', function: { name: 'ocr', arguments: '{}' } },
         ],
       },
@@ -58,7 +63,10 @@ describe('canonical request → Gemini → canonical', () => {
       { type: 'function', function: { name: 'ocr', parameters: { type: 'object', properties: {} } } },
     ],
     tool_choice: { type: 'function', function: { name: 'lookup' } },
-    response_format: { type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] } } },
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] } },
+    },
     stop: ['END'],
     max_tokens: 500,
     temperature: 0.4,
@@ -131,13 +139,24 @@ describe('canonical response → Gemini → canonical', () => {
           reasoning: 'The user wants weather.',
           reasoning_details: [{ type: 'reasoning.text', text: 'The user wants weather.', signature: 'think-sig' }],
           tool_calls: [
-            { id: 'call_x', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' }, extra_content: { google: { thought_signature: SIGNATURE } } },
+            {
+              id: 'call_x',
+              type: 'function',
+              function: { name: 'weather', arguments: '{"city":"Oslo"}' },
+              extra_content: { google: { thought_signature: SIGNATURE } },
+            },
           ],
         },
         finish_reason: 'tool_calls',
       },
     ],
-    usage: { prompt_tokens: 10, completion_tokens: 30, total_tokens: 40, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 12 } },
+    usage: {
+      prompt_tokens: 10,
+      completion_tokens: 30,
+      total_tokens: 40,
+      prompt_tokens_details: { cached_tokens: 4 },
+      completion_tokens_details: { reasoning_tokens: 12 },
+    },
   };
 
   it('keeps content, reasoning with its signature, tool calls with ids and signatures, finish reason and usage', () => {
@@ -172,7 +191,10 @@ describe('canonical stream → Gemini SSE → canonical', () => {
   it('text and reasoning arrive as they stream; tool calls arrive whole at the end with finish reason and usage', async () => {
     const encoder = createGenaiStreamEncoder();
     const events = [...stream.flatMap((c) => encoder.encode(c)), ...encoder.finish()];
-    expect(events.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 9, totalTokenCount: 14 } });
+    expect(events.at(-1)).toMatchObject({
+      candidates: [{ finishReason: 'STOP' }],
+      usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 9, totalTokenCount: 14 },
+    });
     const wire = events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`).join('');
     const decoded = await decodeWire(wire, () => gemini.adapter.streamDecoder('chat', gemini.call('chat', 'gpt-4o', { stream: true })), 5);
     const outcome = reassembleChatChunks(chunksOf(decoded));

@@ -65,7 +65,13 @@ describe('Gemini request → canonical', () => {
       ],
     });
     expect(body['messages']).toEqual([
-      { role: 'system', content: [{ type: 'text', text: 'One.' }, { type: 'text', text: 'Two.' }] },
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'One.' },
+          { type: 'text', text: 'Two.' },
+        ],
+      },
       {
         role: 'user',
         content: [
@@ -83,14 +89,22 @@ describe('Gemini request → canonical', () => {
     const contents = [userTurn([{ text: 'hi' }])];
     expect(canonical({ contents, generationConfig: { thinkingConfig: { thinkingBudget: 0 } } })).toMatchObject({ reasoning_effort: 'none' });
     expect(canonical({ contents, generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' } } })).toMatchObject({ reasoning_effort: 'high' });
-    expect(canonical({ contents, generationConfig: { thinkingConfig: { thinkingBudget: 900, includeThoughts: true } } })).toMatchObject({ reasoning: { max_tokens: 900 } });
+    expect(canonical({ contents, generationConfig: { thinkingConfig: { thinkingBudget: 900, includeThoughts: true } } })).toMatchObject({
+      reasoning: { max_tokens: 900 },
+    });
   });
 
   it('tool config: ANY with several names allows only those; NONE turns tools off', () => {
     const contents = [userTurn([{ text: 'hi' }])];
     expect(canonical({ contents, toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['a', 'b'] } } })['tool_choice']).toEqual({
       type: 'allowed_tools',
-      allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'a' } }, { type: 'function', function: { name: 'b' } }] },
+      allowed_tools: {
+        mode: 'required',
+        tools: [
+          { type: 'function', function: { name: 'a' } },
+          { type: 'function', function: { name: 'b' } },
+        ],
+      },
     });
     expect(canonical({ contents, toolConfig: { functionCallingConfig: { mode: 'NONE' } } })['tool_choice']).toBe('none');
   });
@@ -107,7 +121,11 @@ describe('Gemini request → canonical', () => {
   it("a responseSchema's propertyOrdering survives the round trip to Gemini, and orders the canonical properties", () => {
     const responseSchema = {
       type: 'OBJECT',
-      properties: { name: { type: 'STRING' }, age: { type: 'INTEGER' }, address: { type: 'OBJECT', properties: { zip: { type: 'STRING' }, city: { type: 'STRING' } }, propertyOrdering: ['city', 'zip'] } },
+      properties: {
+        name: { type: 'STRING' },
+        age: { type: 'INTEGER' },
+        address: { type: 'OBJECT', properties: { zip: { type: 'STRING' }, city: { type: 'STRING' } }, propertyOrdering: ['city', 'zip'] },
+      },
       propertyOrdering: ['age', 'name', 'address'],
     };
     const body = canonical({ contents: [userTurn([{ text: 'hi' }])], generationConfig: { responseMimeType: 'application/json', responseSchema } });
@@ -139,14 +157,28 @@ describe('canonical → Gemini response and errors', () => {
         { index: 0, message: { role: 'assistant', content: 'cut' }, finish_reason: 'length' },
         { index: 1, message: { role: 'assistant', content: null }, finish_reason: 'content_filter' },
       ],
-      usage: { prompt_tokens: 3, completion_tokens: 10, total_tokens: 13, completion_tokens_details: { reasoning_tokens: 4 }, prompt_tokens_details: { cached_tokens: 2 } },
+      usage: {
+        prompt_tokens: 3,
+        completion_tokens: 10,
+        total_tokens: 13,
+        completion_tokens_details: { reasoning_tokens: 4 },
+        prompt_tokens_details: { cached_tokens: 2 },
+      },
     });
     expect(response.candidates?.map((c) => c.finishReason)).toEqual(['MAX_TOKENS', 'SAFETY']);
-    expect(response.usageMetadata).toEqual({ promptTokenCount: 3, candidatesTokenCount: 6, thoughtsTokenCount: 4, totalTokenCount: 13, cachedContentTokenCount: 2 });
+    expect(response.usageMetadata).toEqual({
+      promptTokenCount: 3,
+      candidatesTokenCount: 6,
+      thoughtsTokenCount: 4,
+      totalTokenCount: 13,
+      cachedContentTokenCount: 2,
+    });
   });
 
   it('errors carry Google’s status names: the upstream’s own, or the one for the HTTP code', () => {
-    expect(toGenaiError(upstreamError({ status: 429, message: 'quota', type: 'RESOURCE_EXHAUSTED' }))).toEqual({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } });
+    expect(toGenaiError(upstreamError({ status: 429, message: 'quota', type: 'RESOURCE_EXHAUSTED' }))).toEqual({
+      error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' },
+    });
     expect(toGenaiError(gatewayError({ status: 404, message: 'nope' }))).toEqual({ error: { code: 404, message: 'nope', status: 'NOT_FOUND' } });
     expect(toGenaiError(gatewayError({ status: 502, message: 'bad gateway' })).error.status).toBe('INTERNAL');
   });
@@ -165,17 +197,26 @@ describe('how /genai callers name models', () => {
   it('routes: a bare name goes to Gemini; a stream without alt=sse is one JSON array; unknown methods, versions and bodies get Google-shaped errors', async () => {
     const mock = await testbed.mock();
     mock.on('POST', '/v1beta/models/gemini-2.5-flash:generateContent', (_req, res) => replyFixtureJson(res, 'google/google-response-schema-7689.json'));
-    const gateway = await testbed.gateway({ providers: { gemini: { keys: [{ name: 'g', models: ['*'], value: 'k' }], network_config: { base_url: mock.url } } } });
+    const gateway = await testbed.gateway({
+      providers: { gemini: { keys: [{ name: 'g', models: ['*'], value: 'k' }], network_config: { base_url: mock.url } } },
+    });
     const post = (path: string, body: string, type = 'application/json'): Promise<Response> =>
       fetch(`${gateway.url}/genai${path}`, { method: 'POST', headers: { 'content-type': type }, body });
     const good = await post('/v1beta/models/gemini-2.5-flash:generateContent', JSON.stringify({ contents: [userTurn([{ text: 'Where?' }])] }));
     expect(good.status).toBe(200);
-    expect(((await good.json()) as { candidates: Array<{ content: { parts: Array<{ text: string }> } }> }).candidates[0]!.content.parts[0]!.text).toBe('{"location":"Paris"}');
+    expect(((await good.json()) as { candidates: Array<{ content: { parts: Array<{ text: string }> } }> }).candidates[0]!.content.parts[0]!.text).toBe(
+      '{"location":"Paris"}',
+    );
 
     mock.on('POST', '/v1beta/models/gemini-2.5-flash:streamGenerateContent', (_req, res) => replyFixtureSse(res, 'google/google-text.chunks.txt', 'gemini'));
     const asArray = await post('/v1beta/models/gemini-2.5-flash:streamGenerateContent', JSON.stringify({ contents: [userTurn([{ text: 'Count' }])] }));
-    const chunks = (await asArray.json()) as Array<{ candidates: Array<{ content: { parts: Array<{ text?: string }> }; finishReason?: string }>; usageMetadata?: unknown }>;
-    expect(chunks.flatMap((c) => c.candidates[0]!.content.parts.map((p) => p.text ?? '')).join('')).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
+    const chunks = (await asArray.json()) as Array<{
+      candidates: Array<{ content: { parts: Array<{ text?: string }> }; finishReason?: string }>;
+      usageMetadata?: unknown;
+    }>;
+    expect(chunks.flatMap((c) => c.candidates[0]!.content.parts.map((p) => p.text ?? '')).join('')).toBe(
+      'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y',
+    );
     expect(chunks.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 9, totalTokenCount: 217 } });
 
     const unknownMethod = await post('/v1beta/models/gemini-2.5-flash:generateAnswer', '{}');
@@ -187,7 +228,9 @@ describe('how /genai callers name models', () => {
     expect(await notJson.json()).toMatchObject({ error: { code: 415, status: 'INVALID_ARGUMENT' } });
     const unknownProvider = await post('/v1beta/models/nowhere/x:generateContent', JSON.stringify({ contents: [userTurn([{ text: 'hi' }])] }));
     expect(unknownProvider.status).toBe(400);
-    expect(await unknownProvider.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining("provider 'nowhere' is not configured") } });
+    expect(await unknownProvider.json()).toMatchObject({
+      error: { status: 'INVALID_ARGUMENT', message: expect.stringContaining("provider 'nowhere' is not configured") },
+    });
     expect(mock.requests).toHaveLength(2);
   });
 });

@@ -63,7 +63,13 @@ function vertexConfig(mock: MockUpstream, keyConfig: Record<string, unknown> = {
           {
             name: 'vertex-sa',
             models: ['*'],
-            vertex_key_config: { project_id: PROJECT, region: REGION, auth_credentials: JSON.stringify(SERVICE_ACCOUNT), token_url: `${mock.url}/token`, ...keyConfig },
+            vertex_key_config: {
+              project_id: PROJECT,
+              region: REGION,
+              auth_credentials: JSON.stringify(SERVICE_ACCOUNT),
+              token_url: `${mock.url}/token`,
+              ...keyConfig,
+            },
           },
         ],
         network_config: { base_url: mock.url },
@@ -200,11 +206,19 @@ describe('Vertex endpoints', () => {
       { predictions: [{ embeddings: { values: [1, 2], statistics: { token_count: 3 } } }, { embeddings: { values: [3, 4], statistics: { token_count: 2 } } }] },
       call,
     );
-    expect(decoded).toMatchObject({ data: [{ index: 0, embedding: [1, 2] }, { index: 1, embedding: [3, 4] }], usage: { prompt_tokens: 5, total_tokens: 5 } });
+    expect(decoded).toMatchObject({
+      data: [
+        { index: 0, embedding: [1, 2] },
+        { index: 1, embedding: [3, 4] },
+      ],
+      usage: { prompt_tokens: 5, total_tokens: 5 },
+    });
   });
 
   it('a key without a service account uses its value as the access token', async () => {
-    const provider = configuredProvider('vertex', { keys: [{ name: 'v', models: ['*'], value: 'ya29.access', vertex_key_config: { project_id: 'p', region: 'global' } }] });
+    const provider = configuredProvider('vertex', {
+      keys: [{ name: 'v', models: ['*'], value: 'ya29.access', vertex_key_config: { project_id: 'p', region: 'global' } }],
+    });
     const call = provider.call('chat', 'gemini-2.5-flash', { body });
     const authorized = await provider.adapter.authorize!(provider.adapter.buildRequest(call), call);
     expect(authorized.headers['authorization']).toBe('Bearer ya29.access');
@@ -230,7 +244,14 @@ describe('Claude on Vertex (the Anthropic publisher)', () => {
     const provider = configuredProvider('vertex', {
       keys: [{ name: 'v', models: ['*'], vertex_key_config: { project_id: PROJECT, region: REGION, auth_credentials: JSON.stringify(SERVICE_ACCOUNT) } }],
     });
-    const body = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], max_tokens: 100, temperature: 0.2 };
+    const body = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+      max_tokens: 100,
+      temperature: 0.2,
+    };
     const req = provider.adapter.buildRequest(provider.call('chat', CLAUDE, { body }));
     expect(req.url).toBe(`https://${REGION}-aiplatform.googleapis.com${CLAUDE_PATH}:rawPredict`);
     const sent = JSON.parse(req.body!) as Record<string, unknown>;
@@ -253,7 +274,10 @@ describe('Claude on Vertex (the Anthropic publisher)', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: `vertex/${CLAUDE}`, messages: [{ role: 'user', content: 'Hello, how are you?' }], max_tokens: 200, stream }),
       });
-    const json = (await (await ask(false)).json()) as { choices: Array<{ message: { content: string }; finish_reason: string }>; usage: { prompt_tokens: number } };
+    const json = (await (await ask(false)).json()) as {
+      choices: Array<{ message: { content: string }; finish_reason: string }>;
+      usage: { prompt_tokens: number };
+    };
     expect(json.choices[0]).toMatchObject({ message: { content: expect.stringMatching(/^Hello! I'm doing well/) }, finish_reason: 'stop' });
     expect(json.usage.prompt_tokens).toBe(12);
     const text = await (await ask(true)).text();
