@@ -9,7 +9,7 @@ import { acceptedSectionsShape } from "./accepted-sections-schema.js";
 
 const durationMs = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m)?$/, "expected milliseconds or a duration like '500ms' or '2s'")]);
 
-export const azureKeyConfigSchema = z
+const azureKeyConfigSchema = z
   .object({
     endpoint: z.string().url("must be a URL like https://my-resource.openai.azure.com"),
     deployments: z.record(z.string(), z.string()).optional(),
@@ -17,7 +17,7 @@ export const azureKeyConfigSchema = z
   })
   .passthrough();
 
-export const vertexKeyConfigSchema = z
+const vertexKeyConfigSchema = z
   .object({
     project_id: z.string().min(1, "is required"),
     region: z.string().min(1, "is required"),
@@ -29,7 +29,7 @@ export const vertexKeyConfigSchema = z
   })
   .passthrough();
 
-export const bedrockKeyConfigSchema = z
+const bedrockKeyConfigSchema = z
   .object({
     access_key: z.string().optional(),
     secret_key: z.string().optional(),
@@ -62,7 +62,7 @@ export const keySchema = z
   })
   .passthrough();
 
-export const networkConfigSchema = z
+const networkConfigSchema = z
   .object({
     base_url: z.string().url("must be a URL like https://api.example.com").optional(),
     extra_headers: z.record(z.string(), z.string()).optional(),
@@ -81,14 +81,14 @@ export const networkConfigSchema = z
   })
   .passthrough();
 
-export const concurrencySchema = z
+const concurrencySchema = z
   .object({
     concurrency: z.number().int().positive().optional(),
     buffer_size: z.number().int().nonnegative().optional(),
   })
   .passthrough();
 
-export const customProviderSchema = z
+const customProviderSchema = z
   .object({
     base_provider_type: z.enum(["openai"], {
       message: "only 'openai' is supported as base_provider_type for now",
@@ -113,7 +113,7 @@ export const providerSchema = z
   })
   .passthrough();
 
-export const clientSchema = z
+const clientSchema = z
   .object({
     drop_excess_requests: z.boolean().optional(),
     max_request_body_size_mb: z.number().positive().optional(),

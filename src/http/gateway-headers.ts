@@ -45,7 +45,7 @@ export interface ForwardedHeaders {
   dropped?: string[];
 }
 
-export function isNeverForwarded(name: string): boolean {
+function isNeverForwarded(name: string): boolean {
   return NEVER_FORWARDED.has(name) || NEVER_FORWARDED_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 

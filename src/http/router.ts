@@ -32,7 +32,7 @@ export type RouteMatch =
   | undefined;
 
 /** Longest path parameter accepted; ids, model names and ARNs are far shorter. */
-export const MAX_PATH_PARAM_LENGTH = 1024;
+const MAX_PATH_PARAM_LENGTH = 1024;
 
 /** Exact paths are a map lookup; paths with `{param}` segments are matched in registration order. */
 export class Router {
@@ -89,7 +89,7 @@ export class Router {
  * sequence), the dot segments `.` and `..` (however encoded), control characters, and lengths no
  * provider issues.
  */
-export function decodePathParam(raw: string): string | { problem: string } {
+function decodePathParam(raw: string): string | { problem: string } {
   let value: string;
   try {
     value = raw.includes("%") ? decodeURIComponent(raw) : raw;

@@ -15,7 +15,7 @@ export function jsonRequest(method: HttpMethod, url: UpstreamUrl, headers: Recor
 const ID_PARAMS = { files: "file_id", batches: "batch_id", containers: "container_id" } as const;
 
 /** The name a caller knows the resource id of an operation by (`file_id`, `batch_id`, …), for errors. */
-export function idParamOf(op: Operation): string {
+function idParamOf(op: Operation): string {
   if (isResourceOperation(op)) return ID_PARAMS[resourceFamilyOf(op)];
   return op.startsWith("responses_") ? "response_id" : "id";
 }

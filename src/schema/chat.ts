@@ -30,7 +30,7 @@ export interface ChatContentPartOther {
   [extra: string]: unknown;
 }
 
-export type ChatContentPart = ChatContentPartText | ChatContentPartImage | ChatContentPartOther;
+export type ChatContentPart = ChatContentPartText | ChatContentPartImage | ChatContentPartFile | ChatContentPartOther;
 
 export interface ChatToolCall {
   id: string;

@@ -223,6 +223,6 @@ export function float32Base64(vector: readonly number[]): string {
   return bytes.toString('base64');
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

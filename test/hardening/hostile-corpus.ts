@@ -18,7 +18,7 @@ export interface Route {
 }
 
 /** Values for a path parameter that no provider could have issued, or that try to walk out of the path. */
-export const HOSTILE_PATH_VALUES: readonly string[] = [
+const HOSTILE_PATH_VALUES: readonly string[] = [
   '%zz',
   '%E0%A4%A',
   '%ff',

@@ -18,12 +18,12 @@ export const REPO_ROOT: string = fileURLToPath(new URL('../../', import.meta.url
 export const FIXTURES_ROOT: string = process.env['IRIS_FIXTURES_DIR'] ?? path.resolve(REPO_ROOT, 'test', 'fixtures');
 
 /** Absolute path of a fixture given relative to the fixtures root (e.g. `openai/chat/openai-text.json`). */
-export function fixturePath(rel: string): string {
+function fixturePath(rel: string): string {
   return path.resolve(FIXTURES_ROOT, rel);
 }
 
 /** Raw bytes of a fixture file; throws a readable error when it is missing. */
-export function readFixtureBytes(rel: string): Buffer {
+function readFixtureBytes(rel: string): Buffer {
   const abs = fixturePath(rel);
   if (!existsSync(abs)) {
     throw new Error(`fixture not found: ${rel} (looked in ${FIXTURES_ROOT})`);

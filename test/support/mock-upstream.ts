@@ -346,7 +346,7 @@ export function splitSseEvents(wireText: string): string[] {
 }
 
 /** Split bytes into pieces of `size` bytes (the last one may be shorter). */
-export function splitBytes(bytes: Buffer, size: number): Buffer[] {
+function splitBytes(bytes: Buffer, size: number): Buffer[] {
   if (!Number.isInteger(size) || size < 1) throw new Error(`splitEvery must be a positive integer, got ${size}`);
   const pieces: Buffer[] = [];
   for (let offset = 0; offset < bytes.length; offset += size) pieces.push(bytes.subarray(offset, offset + size));

@@ -82,7 +82,7 @@ export async function renderResource(res: ServerResponse, engine: Engine, reques
 }
 
 /** Passes a file's bytes on as they arrive; the upstream read waits while the client is slow. */
-export async function sendBytes(res: ServerResponse, result: BytesResult): Promise<void> {
+async function sendBytes(res: ServerResponse, result: BytesResult): Promise<void> {
   res.writeHead(200, result.headers);
   try {
     await pipeline(result.body, res);

@@ -55,7 +55,7 @@ function toolUseBlocks(toolCalls: unknown): AnthropicResponseBlock[] {
 }
 
 /** Tool arguments are JSON text on the canonical side and an object on Anthropic's. */
-export function parseToolInput(args: unknown): unknown {
+function parseToolInput(args: unknown): unknown {
   if (typeof args !== "string" || args.trim() === "") return {};
   try {
     return JSON.parse(args);

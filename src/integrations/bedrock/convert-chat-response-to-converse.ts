@@ -19,7 +19,7 @@ export function convertChatResponseToConverse(body: JsonObject): ConverseRespons
   };
 }
 
-export function converseContentOf(message: JsonObject): BedrockContentBlock[] {
+function converseContentOf(message: JsonObject): BedrockContentBlock[] {
   const blocks: BedrockContentBlock[] = reasoningBlocksOf(message);
   const text = textOfContent(message["content"]);
   if (text) blocks.push({ text });

@@ -3,14 +3,11 @@ import type { BifrostError } from "../../schema/error.js";
 import { isRecord, type JsonObject } from "../../schema/json.js";
 import { bedrockStreamExceptionForStatus } from "../../providers/bedrock/bedrock-exceptions.js";
 import { encodeEventStreamMessage } from "../../providers/bedrock/event-stream.js";
-import type { BedrockStreamEventType } from "../../providers/bedrock/types.js";
+import type { BedrockStreamEvent } from "../../providers/bedrock/types.js";
 import { latencyOf, mapFinishReasonToBedrock, mapUsageToBedrock } from "./map-chat-result-to-bedrock.js";
 
 /** One ConverseStream event before framing: the `:event-type` and its JSON payload. */
-export interface ConverseStreamEvent {
-  type: BedrockStreamEventType;
-  payload: JsonObject;
-}
+export type ConverseStreamEvent = BedrockStreamEvent;
 
 /** The encoder's whole state, in one plain object. */
 interface EncoderState {

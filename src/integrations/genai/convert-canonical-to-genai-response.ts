@@ -79,7 +79,7 @@ function thoughtSignatureOf(call: JsonObject): string | undefined {
 }
 
 /** Arguments text → object; text that is not a JSON object is kept under `_raw` rather than lost. */
-export function parseArgs(text: unknown): Record<string, unknown> {
+function parseArgs(text: unknown): Record<string, unknown> {
   if (typeof text !== "string" || text.trim() === "") return {};
   try {
     const parsed: unknown = JSON.parse(text);

@@ -1,3 +1,4 @@
+import type { GeminiContentEmbedding } from "../../providers/gemini/gemini-types.js";
 import { failure } from "../../schema/error.js";
 import { isRecord, type JsonObject } from "../../schema/json.js";
 
@@ -31,9 +32,9 @@ function textOf(request: unknown, param: string): string {
 /** A canonical embedding list → `{embedding}` (embedContent) or `{embeddings: [...]}` (batchEmbedContents). */
 export function canonicalToGenaiEmbeddings(response: JsonObject, method: GenaiEmbedMethod): JsonObject {
   const data = Array.isArray(response["data"]) ? response["data"].filter(isRecord) : [];
-  const embeddings = data
+  const embeddings: GeminiContentEmbedding[] = data
     .sort((a, b) => Number(a["index"] ?? 0) - Number(b["index"] ?? 0))
-    .map((item) => ({ values: Array.isArray(item["embedding"]) ? item["embedding"] : [] }));
+    .map((item) => ({ values: Array.isArray(item["embedding"]) ? (item["embedding"] as number[]) : [] }));
   const extra = isRecord(response["extra_fields"]) ? { extra_fields: response["extra_fields"] } : {};
   return method === "embedContent" ? { embedding: embeddings[0] ?? { values: [] }, ...extra } : { embeddings, ...extra };
 }

@@ -1,3 +1,4 @@
+import type { GeminiErrorBody } from "../../providers/gemini/gemini-types.js";
 import type { BifrostError } from "../../schema/error.js";
 
 /** Google's canonical status names for HTTP codes (google.rpc.Code). */
@@ -19,15 +20,11 @@ const GOOGLE_STATUS: Readonly<Record<number, string>> = {
 
 const GOOGLE_STATUS_NAMES = new Set(Object.values(GOOGLE_STATUS));
 
-export interface GenaiErrorBody {
-  error: { code: number; message: string; status: string };
-}
-
 /**
  * A BifrostError → Google's error body. The status name is Google's own when the error came from
  * Gemini (kept as the error type), else the one Google uses for the HTTP code.
  */
-export function toGenaiError(err: BifrostError): GenaiErrorBody {
+export function toGenaiError(err: BifrostError): GeminiErrorBody {
   const code = err.status_code;
   const status = GOOGLE_STATUS_NAMES.has(err.error.type) ? err.error.type : (GOOGLE_STATUS[code] ?? (code >= 500 ? "INTERNAL" : "FAILED_PRECONDITION"));
   return { error: { code, message: err.error.message, status } };

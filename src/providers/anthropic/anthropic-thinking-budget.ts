@@ -3,13 +3,13 @@ import { failure } from "../../schema/error.js";
 import type { AnthropicThinkingConfig } from "./anthropic-types.js";
 
 /** Anthropic requires `max_tokens`; this is what Iris asks for when the caller sets none. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 /** Anthropic's smallest accepted thinking budget. */
-export const ANTHROPIC_MIN_THINKING_BUDGET = 1024;
+const ANTHROPIC_MIN_THINKING_BUDGET = 1024;
 
 /** OpenAI reasoning effort → Anthropic thinking budget (tokens). */
-export const ANTHROPIC_THINKING_BUDGETS: Readonly<Record<string, number>> = {
+const ANTHROPIC_THINKING_BUDGETS: Readonly<Record<string, number>> = {
   minimal: 1024,
   low: 2048,
   medium: 8192,

@@ -7,7 +7,7 @@ import { upstreamUrl, withQuery, type UpstreamUrl } from "../upstream-url.js";
 import { anthropicPageQuery } from "./anthropic-page-query.js";
 
 /** The Files API is in beta: every call carries this `anthropic-beta` value. */
-export const ANTHROPIC_FILES_BETA = "files-api-2025-04-14";
+const ANTHROPIC_FILES_BETA = "files-api-2025-04-14";
 
 /** Anthropic's file object (`GET /v1/files/{id}`). */
 interface AnthropicFile {

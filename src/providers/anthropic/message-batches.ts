@@ -69,7 +69,7 @@ export function decodeAnthropicBatch(op: Operation, native: unknown, call: Provi
 }
 
 /** Anthropic message batch → canonical batch; Anthropic's own status and results URL ride along. */
-export function canonicalBatch(batch: AnthropicMessageBatch): CanonicalBatch {
+function canonicalBatch(batch: AnthropicMessageBatch): CanonicalBatch {
   const c = batch.request_counts;
   return {
     id: batch.id,

@@ -1,3 +1,4 @@
+import type { BedrockStreamExceptionType } from "./types.js";
 /**
  * Bedrock's exception names and their HTTP statuses. Top-level errors name the exception in the
  * `x-amzn-errortype` header (PascalCase); errors inside a ConverseStream are event-stream messages
@@ -36,7 +37,7 @@ export function bedrockExceptionForStatus(status: number): string {
 }
 
 /** The exception a ConverseStream carries mid-stream for an HTTP status (the five the stream models). */
-export function bedrockStreamExceptionForStatus(status: number): string {
+export function bedrockStreamExceptionForStatus(status: number): BedrockStreamExceptionType {
   if (status === 429) return "throttlingException";
   if (status === 503) return "serviceUnavailableException";
   if (status === 424) return "modelStreamErrorException";

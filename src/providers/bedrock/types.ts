@@ -155,7 +155,14 @@ export interface BedrockMetadataEvent {
   metrics?: { latencyMs: number };
 }
 
-export type BedrockStreamEventType = "messageStart" | "contentBlockStart" | "contentBlockDelta" | "contentBlockStop" | "messageStop" | "metadata";
+/** A ConverseStream event: its `:event-type` and the payload that type carries. */
+export type BedrockStreamEvent =
+  | { type: "messageStart"; payload: BedrockMessageStartEvent }
+  | { type: "contentBlockStart"; payload: BedrockContentBlockStartEvent }
+  | { type: "contentBlockDelta"; payload: BedrockContentBlockDeltaEvent }
+  | { type: "contentBlockStop"; payload: BedrockContentBlockStopEvent }
+  | { type: "messageStop"; payload: BedrockMessageStopEvent }
+  | { type: "metadata"; payload: BedrockMetadataEvent };
 
 /** Exceptions ConverseStream can send inside the event stream (`:exception-type`). */
 export type BedrockStreamExceptionType =

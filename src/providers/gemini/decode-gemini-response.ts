@@ -58,7 +58,7 @@ function toChoice(candidate: GeminiCandidate, position: number, responseId: stri
   return choice;
 }
 
-export function toolCallOf(part: GeminiPart, id: string): ChatToolCall {
+function toolCallOf(part: GeminiPart, id: string): ChatToolCall {
   const call: ChatToolCall = {
     id,
     type: "function",

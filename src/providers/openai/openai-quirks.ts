@@ -74,7 +74,7 @@ const EFFORT_SCALE = ["none", "minimal", "low", "medium", "high", "xhigh"] as co
  * The accepted effort nearest to `effort` on OpenAI's scale (a tie goes to the stronger: the caller
  * asked for at least that much); undefined when the model takes none.
  */
-export function nearestEffort(effort: string, accepted: readonly string[]): string | undefined {
+function nearestEffort(effort: string, accepted: readonly string[]): string | undefined {
   if (accepted.includes(effort)) return effort;
   const rank = (e: string): number => EFFORT_SCALE.indexOf(e as (typeof EFFORT_SCALE)[number]);
   const wanted = rank(effort);

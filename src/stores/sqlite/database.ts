@@ -6,7 +6,7 @@ import { SQLITE_MIGRATIONS } from "./migrations.js";
 import type { IrisDatabase } from "./tables.js";
 
 /** The embedded database's file name inside the app dir. */
-export const SQLITE_FILE_NAME = "iris.db";
+const SQLITE_FILE_NAME = "iris.db";
 
 /** How long a statement waits for another process holding the write lock. */
 const BUSY_TIMEOUT_MS = 5_000;

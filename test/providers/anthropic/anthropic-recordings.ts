@@ -6,7 +6,7 @@ import { isRecord, readJsonBody, readJsonlEvents, readVcr, sseWireBody } from '.
 import type { ChatOutcome, ToolCallOutcome } from '../stream-reassembly.js';
 
 /** OpenAI finish reasons for the stop reasons the recordings hold. */
-export const FINISH_FOR_STOP: Readonly<Record<string, string>> = {
+const FINISH_FOR_STOP: Readonly<Record<string, string>> = {
   end_turn: 'stop',
   tool_use: 'tool_calls',
   max_tokens: 'length',

@@ -183,10 +183,10 @@ function comparable(events: ReadonlyArray<[string, JsonObject]>): Array<{ type: 
 }
 
 function encoded(events: ConverseStreamEvent[]): Array<{ type: string; payload: JsonObject }> {
-  return events.map(({ type, payload }) => {
-    if (type !== 'metadata') return { type, payload };
-    const { metrics: _metrics, ...rest } = payload;
-    return { type, payload: rest };
+  return events.map((event) => {
+    if (event.type !== 'metadata') return { type: event.type, payload: { ...event.payload } };
+    const { metrics: _metrics, ...rest } = event.payload;
+    return { type: event.type, payload: { ...rest } };
   });
 }
 

@@ -6,7 +6,7 @@ import { isRecord, readJsonBody, readJsonlEvents, sseWireBody } from '../../supp
 import type { ChatOutcome, ToolCallOutcome } from '../stream-reassembly.js';
 
 /** OpenAI finish reasons for the Cohere finish reasons the recordings hold. */
-export const FINISH_FOR_COHERE: Readonly<Record<string, string>> = {
+const FINISH_FOR_COHERE: Readonly<Record<string, string>> = {
   COMPLETE: 'stop',
   MAX_TOKENS: 'length',
   TOOL_CALL: 'tool_calls',
