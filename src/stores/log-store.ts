@@ -1,0 +1,146 @@
+import type { BifrostError } from "../schema/error.js";
+import type { JsonObject } from "../schema/json.js";
+
+/**
+ * The request log: one row per attempt (a fallback attempt is a row of its own, pointing at the
+ * request it serves), in Bifrost's field names so its logs API and dashboard read the same.
+ * Rows are written in batches by one writer, off the request path; the API reads them back.
+ */
+
+/** Bifrost's log states: a row is written once its attempt has ended, so `processing` is rare. */
+export type LogStatus = "processing" | "success" | "error";
+
+/** Token counts of one attempt, as the provider reported them (or as counted at a stream's end). */
+export interface LogTokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cached_read_tokens?: number;
+  cached_write_tokens?: number;
+  reasoning_tokens?: number;
+}
+
+export interface LogRow {
+  /** The request id (`x-request-id`) for the first attempt; a fresh id for each fallback attempt. */
+  id: string;
+  /** Fallback attempts: the id of the request they serve. */
+  parent_request_id: string | null;
+  /** Epoch milliseconds when the attempt started. */
+  timestamp: number;
+  /** Bifrost's request type: `chat_completion`, `chat_completion_stream`, `embedding`, `file_upload`, … */
+  object: string;
+  provider: string;
+  /** The model as the provider knows it (after any deployment mapping). */
+  model: string;
+  /** The model as the caller wrote it (`provider/model`, or bare on a drop-in surface). */
+  model_requested: string;
+  /** The key's name, never its value. */
+  selected_key_name: string | null;
+  number_of_retries: number;
+  /** 0 for the primary target, i for `fallbacks[i-1]`. */
+  fallback_index: number;
+  status: LogStatus;
+  /** Milliseconds from the start of the attempt to its end (a stream's last byte). */
+  latency: number | null;
+  /** Streams: milliseconds to the first chunk. */
+  time_to_first_token: number | null;
+  stream: boolean;
+  token_usage: LogTokenUsage | null;
+  /** USD; null when the model has no price (never a silent 0). */
+  cost: number | null;
+  stop_reason: string | null;
+  error_details: BifrostError | null;
+  /** The conversation sent (canonical messages or Responses input); null with content logging off. */
+  input_history: unknown;
+  /** What came back: the message (text, tool calls, reasoning), embeddings summary, or resource; null with content logging off. */
+  output_message: unknown;
+  /** Request parameters other than the content (temperature, tools, max_tokens, …). */
+  params: JsonObject | null;
+  raw_request: unknown;
+  raw_response: unknown;
+  /** W3C trace id of the request, when tracing is on or the caller sent a `traceparent`. */
+  trace_id: string | null;
+  /** Governance, once it exists: who made the request. */
+  virtual_key_id: string | null;
+  virtual_key_name: string | null;
+  team_id: string | null;
+  customer_id: string | null;
+  /** Plain text of the input and output, for `content_search`; empty with content logging off. */
+  content_summary: string;
+  /** `client.logging_headers` and `x-bf-lh-*` values. */
+  metadata: Record<string, string> | null;
+}
+
+export type LogSortField = "timestamp" | "latency" | "tokens" | "cost";
+
+/** `GET /api/logs` filters (every field optional; lists match any of their values). */
+export interface LogFilter {
+  providers?: string[];
+  models?: string[];
+  status?: LogStatus[];
+  objects?: string[];
+  selectedKeyNames?: string[];
+  virtualKeyIds?: string[];
+  /** Epoch milliseconds, inclusive. */
+  startTime?: number;
+  endTime?: number;
+  minLatency?: number;
+  maxLatency?: number;
+  minTokens?: number;
+  maxTokens?: number;
+  minCost?: number;
+  maxCost?: number;
+  /** Rows whose cost is unknown (unpriced model or no usage). */
+  missingCostOnly?: boolean;
+  /** Substring of the content summary. */
+  contentSearch?: string;
+  parentRequestId?: string;
+}
+
+export interface LogPage {
+  limit: number;
+  offset: number;
+  sortBy: LogSortField;
+  order: "asc" | "desc";
+}
+
+export interface LogStats {
+  total_requests: number;
+  /** Percent of finished rows (success + error) that succeeded. */
+  success_rate: number;
+  /** Milliseconds. */
+  average_latency: number;
+  total_tokens: number;
+  total_cost: number;
+}
+
+export interface LogSearchResult {
+  logs: LogRow[];
+  totalCount: number;
+  stats: LogStats;
+}
+
+/** The distinct values present, for filter pickers. */
+export interface LogFilterData {
+  models: string[];
+  providers: string[];
+  selected_key_names: string[];
+  objects: string[];
+  stop_reasons: string[];
+}
+
+export interface LogStore {
+  /** Inserts rows in one transaction; a row whose id exists already is left as it is. */
+  insertBatch(rows: readonly LogRow[]): Promise<void>;
+  search(filter: LogFilter, page: LogPage): Promise<LogSearchResult>;
+  stats(filter: LogFilter): Promise<LogStats>;
+  get(id: string): Promise<LogRow | undefined>;
+  filterData(): Promise<LogFilterData>;
+  /** Deletes the rows with these ids; answers how many went. */
+  delete(ids: readonly string[]): Promise<number>;
+  /** Deletes rows older than the cutoff (epoch ms); answers how many went. */
+  deleteOlderThan(cutoff: number): Promise<number>;
+  /** Whether any row exists (cheap). */
+  hasLogs(): Promise<boolean>;
+  close(): Promise<void>;
+}
