@@ -6,6 +6,8 @@ import { loadConfig, buildConfig, type StartOptions } from "./load-config.js";
 import type { GatewayConfig } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
+import { PluginPipeline } from "./core/pipeline/pipeline.js";
+import type { GatewayPlugin } from "./core/pipeline/plugin.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
@@ -31,6 +33,8 @@ export interface GatewayOptions extends StartOptions {
   /** A config.json object to use instead of reading APP_DIR/config.json (tests, embedding). */
   configObject?: unknown;
   logger?: Logger;
+  /** Plugins to run after the configured ones (tests, embedding). */
+  plugins?: readonly GatewayPlugin[];
 }
 
 /** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
@@ -39,7 +43,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
-  const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db) });
+  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger);
+  const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
     store: jobStore,
@@ -51,10 +56,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const closeJobsAndEngine = async (): Promise<void> => {
     await asyncJobs.close();
+    await pipeline.close();
     await engine.close();
     await jobStore.close();
   };
-  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs });
+  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs, pipeline });
   try {
     await asyncJobs.start();
     await new Promise<void>((resolve, reject) => {

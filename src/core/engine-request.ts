@@ -31,4 +31,8 @@ export interface EngineRequest {
   sendBackRaw?: boolean;
   /** The caller going away (client disconnect, job cancelled) aborts whatever is in flight. */
   signal: CallerSignal;
+  /** `x-request-id` (or the one the gateway made): the log row's id, the plugins' key for the request. */
+  requestId?: string;
+  /** W3C `traceparent` the caller sent, continued by tracing. */
+  traceparent?: string;
 }

@@ -1,9 +1,13 @@
-import type { Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "../config/types.js";
 import { adapterFor, lacksResource, streamFramingOf } from "../providers/registry.js";
 import type { DecodedEvent, ProviderAdapter, ProviderCall, UpstreamRequest } from "../providers/types.js";
 import { sleepUnlessAborted, type CallerSignal } from "./caller-signal.js";
 import type { EngineRequest } from "./engine-request.js";
+import { EngineAttempt } from "./pipeline/attempt.js";
+import type { PluginPipeline } from "./pipeline/pipeline.js";
+import type { AttemptEnd } from "./pipeline/plugin.js";
+import type { BytesResult, EngineResult, ResourceResult, StreamChunk, StreamItem } from "./engine-result.js";
 import { readJsonLines, type JsonLines } from "./read-json-lines.js";
 import { isRequestAllowed } from "./routing/allowed-requests.js";
 import { ConcurrencyLimiter } from "./routing/concurrency-limiter.js";
@@ -21,34 +25,6 @@ import { networkFailure, splitUrl, UpstreamClient, UpstreamTimeout } from "./ups
 import { callForStream, callForText, type UpstreamBody } from "./upstream-call.js";
 import { JsonTextChunk, JsonTextResult, spliceExtraFields } from "../schema/verbatim-json.js";
 
-export interface StreamChunk {
-  /** SSE event name for surfaces that use named events (Responses). */
-  event?: string;
-  /** The canonical chunk, `extra_fields` included. */
-  data: JsonObject;
-  /** `data` as JSON text, when the engine has it without serialising (OpenAI-family upstreams). */
-  json?: string;
-}
-
-export type StreamItem = { kind: "chunk"; chunk: StreamChunk } | { kind: "error"; error: BifrostError };
-
-export type EngineResult =
-  | { kind: "json"; body: JsonObject; /** `body` as JSON text, when the engine has it without serialising. */ json?: string }
-  /** Chunks in batches: every chunk one upstream read completed, so a surface can write them together. */
-  | { kind: "stream"; requestType: RequestType; items: AsyncGenerator<StreamItem[]> };
-
-/** The upstream bytes of a file's content, passed on as they arrive, with the headers that describe them. */
-export interface BytesResult {
-  kind: "bytes";
-  headers: Record<string, string>;
-  body: Readable;
-  /** Who answered (the provider and model that served it, after any fallback) and how fast the headers came. */
-  extraFields: ExtraFields;
-}
-
-/** What a file, batch or container operation answers: JSON, or the bytes of a file's content. */
-export type ResourceResult = { kind: "json"; body: JsonObject } | BytesResult;
-
 interface ProviderEntry {
   settings: ProviderSettings;
   adapter: ProviderAdapter;
@@ -62,7 +38,17 @@ type CheckedTarget = ServableTarget | { refusal: BifrostError };
 /** A fallback as the caller wrote it, for messages that name it. */
 type FallbackRef = { index: number; written: string };
 
-type AttemptOutcome = { ok: true; result: EngineResult | BytesResult } | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean };
+type AttemptOutcome =
+  | { ok: true; result: EngineResult | BytesResult }
+  /** `allowFallbacks: false`: a plugin refused the whole request (governance), not just this target. */
+  | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean; allowFallbacks?: boolean };
+
+/** How an attempt ended, for the post-hooks; an outcome that never came is a failure inside the gateway. */
+function endOf(outcome: AttemptOutcome | undefined, extra: ErrorExtraFields): AttemptEnd {
+  if (outcome === undefined) return { status: "error", error: gatewayError({ status: 500, message: "the attempt failed inside the gateway", extra }) };
+  if (outcome.ok) return { status: "success", result: outcome.result };
+  return outcome.clientAborted ? { status: "aborted", error: outcome.error } : { status: "error", error: outcome.error };
+}
 
 /**
  * The engine runs one request: resolve model → pick key → call (with retries) → fallbacks → result.
@@ -74,11 +60,18 @@ export class Engine {
   private readonly resourceKeys: ResourceKeyStore | undefined;
 
   /** `resourceKeys` remembers which key made each file, batch, container and stored response, for pools of several keys. */
+  private readonly pipeline: PluginPipeline | undefined;
+
+  /**
+   * `resourceKeys` remembers which key made each file, batch, container and stored response, for
+   * pools of several keys; `pipeline` runs the plugins around every attempt (none: no cost at all).
+   */
   constructor(
     private readonly config: GatewayConfig,
-    options: { resourceKeys?: ResourceKeyStore } = {},
+    options: { resourceKeys?: ResourceKeyStore; pipeline?: PluginPipeline } = {},
   ) {
     this.resourceKeys = options.resourceKeys;
+    this.pipeline = options.pipeline?.active ? options.pipeline : undefined;
     for (const settings of config.providers.values()) {
       this.providers.set(settings.name, {
         settings,
@@ -114,14 +107,54 @@ export class Engine {
     const started = performance.now();
     const requestType = requestTypeOf(req.op, req.stream);
     const targets = this.checkedTargets(req, requestType);
+    const requestId = this.pipeline ? (req.requestId ?? randomUUID()) : "";
     let last: BifrostError | undefined;
-    for (const target of targets) {
-      const outcome = "refusal" in target ? { ok: false as const, error: target.refusal } : await this.runTarget(target, req, requestType, started);
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      if ("refusal" in target) {
+        last = target.refusal;
+        continue;
+      }
+      const outcome = this.pipeline
+        ? await this.runAttempt(this.pipeline, new EngineAttempt(requestId, i, req, requestType, target.provider, target.model), target, req, started)
+        : await this.runTarget(target, req, requestType, started, undefined);
       if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
-      if ("clientAborted" in outcome && outcome.clientAborted) throw new GatewayFailure(outcome.error);
+      if (outcome.clientAborted || outcome.allowFallbacks === false) throw new GatewayFailure(outcome.error);
       last = outcome.error;
     }
     throw new GatewayFailure(last!);
+  }
+
+  /**
+   * One target with the plugins around it: the pre-hooks (which may answer or refuse instead of the
+   * provider), the provider call with its retries, then the post-hooks, always — for a stream, when
+   * the stream ends; otherwise as soon as the outcome is known, even if the call itself threw.
+   */
+  private async runAttempt(
+    pipeline: PluginPipeline,
+    attempt: EngineAttempt,
+    target: ServableTarget,
+    req: EngineRequest,
+    started: number,
+  ): Promise<AttemptOutcome> {
+    const { hooks, shortCircuit } = await pipeline.runPreHooks(attempt);
+    let outcome: AttemptOutcome | undefined;
+    try {
+      if (shortCircuit && "error" in shortCircuit) {
+        outcome = { ok: false, error: shortCircuit.error, retryable: false, clientAborted: false, allowFallbacks: shortCircuit.allowFallbacks !== false };
+      } else if (shortCircuit) {
+        outcome = { ok: true, result: shortCircuit.result };
+      } else {
+        outcome = await this.runTarget(target, req, attempt.requestType, started, attempt);
+      }
+    } finally {
+      if (outcome?.ok && outcome.result.kind === "stream") {
+        outcome = { ok: true, result: { ...outcome.result, items: pipeline.observeStream(hooks, attempt, outcome.result) } };
+      } else if (hooks.length > 0) {
+        await pipeline.runPostHooks(hooks, attempt, endOf(outcome, target.extra));
+      }
+    }
+    return outcome;
   }
 
   /**
@@ -207,7 +240,13 @@ export class Engine {
     throw new GatewayFailure(gatewayError({ ...details, message, param: "fallbacks", extra }));
   }
 
-  private async runTarget(target: ServableTarget, req: EngineRequest, requestType: RequestType, started: number): Promise<AttemptOutcome> {
+  private async runTarget(
+    target: ServableTarget,
+    req: EngineRequest,
+    requestType: RequestType,
+    started: number,
+    noted: EngineAttempt | undefined,
+  ): Promise<AttemptOutcome> {
     const { entry, extra } = target;
     const { settings } = entry;
     // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
@@ -219,6 +258,10 @@ export class Engine {
     for (let attempt = 0; ; attempt++) {
       const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName, exclude: excluded });
       if (key instanceof GatewayFailure) return refused({ ...detailsOf(key.body), extra });
+      if (noted) {
+        noted.keyName = key.name;
+        noted.retries = attempt;
+      }
       const outcome = await this.callOnce(entry, key, target, req, requestType, started, extra);
       if (outcome.ok && resourceKeys && changesResources(req.op) && outcome.result.kind === "json") {
         await noteResource(resourceKeys, target.provider, key.name, req.op, req, outcome.result.body);
@@ -421,7 +464,9 @@ export class Engine {
     const lists = await Promise.all(
       names.map(async (name) => {
         try {
-          const result = await this.execute({ ...req, op: "list_models", stream: false, provider: name });
+          // Each provider's listing is an attempt of its own: only a single one keeps the caller's request id.
+          const requestId = names.length === 1 ? req.requestId : undefined;
+          const result = await this.execute({ ...req, op: "list_models", stream: false, provider: name, requestId });
           return { name, result };
         } catch (err) {
           if (provider) throw err;

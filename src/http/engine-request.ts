@@ -19,11 +19,13 @@ export interface SurfaceRequest {
 }
 
 /** What every engine request takes from its caller: the `x-bf-*` headers, and the connection (its going away aborts). */
-export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders">;
+export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders" | "requestId" | "traceparent">;
 
 export function callerPartsOf(ctx: RouteContext): CallerParts {
   const headers = ctx.req.headers;
-  const parts: CallerParts = { sendBackRaw: sendsBackRaw(headers), signal: clientSignal(ctx.res) };
+  const parts: CallerParts = { sendBackRaw: sendsBackRaw(headers), signal: clientSignal(ctx.res), requestId: ctx.requestId };
+  const traceparent = headers["traceparent"];
+  if (typeof traceparent === "string") parts.traceparent = traceparent;
   const pinned = pinnedKeyOf(headers);
   if (pinned) parts.pinnedKey = pinned;
   const forwarded = forwardedHeadersOf(headers, ctx.forwardPolicy);

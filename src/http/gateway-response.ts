@@ -11,6 +11,8 @@ type HeaderArg = OutgoingHttpHeaders | OutgoingHttpHeader[];
 export class GatewayResponse extends ServerResponse<IncomingMessage> {
   /** Set by the dispatcher before any route runs. */
   requestId = "";
+  /** The matched route's template (`/v1/files/{id}`); `unmatched` for a path no route serves. */
+  route = "unmatched";
 
   override writeHead(statusCode: number, statusMessage?: string, headers?: HeaderArg): this;
   override writeHead(statusCode: number, headers?: HeaderArg): this;

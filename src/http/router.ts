@@ -25,7 +25,8 @@ interface PatternRoute {
 }
 
 export type RouteMatch =
-  | { handler: RouteHandler; params: Record<string, string> }
+  /** `template`: the route as registered (`/v1/files/{id}`), for metrics that must not carry ids. */
+  | { handler: RouteHandler; params: Record<string, string>; template: string }
   /** The path matched a route, but a parameter cannot be an id (bad percent-encoding, `..`, control characters, too long). */
   | { error: BifrostError }
   | "method-not-allowed"
@@ -60,7 +61,7 @@ export class Router {
 
   match(method: string, path: string): RouteMatch {
     const exact = this.exact.get(`${method} ${path}`);
-    if (exact) return { handler: exact, params: {} };
+    if (exact) return { handler: exact, params: {}, template: path };
     let pathMatched = false;
     for (const route of this.patterns) {
       const m = route.regex.exec(path);
@@ -76,7 +77,7 @@ export class Router {
         if (typeof value !== "string") return { error: badParam(name, value.problem) };
         params[name] = value;
       }
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, template: route.path };
     }
     if (pathMatched) return "method-not-allowed";
     for (const key of this.exact.keys()) if (key.slice(key.indexOf(" ") + 1) === path) return "method-not-allowed";

@@ -12,6 +12,7 @@ import type { BodyLimits } from "./read-body.js";
 import { GatewayResponse } from "./gateway-response.js";
 import { sendError } from "./respond.js";
 import { ServerDrain } from "./shutdown.js";
+import type { PluginPipeline } from "../core/pipeline/pipeline.js";
 import { Router, type RouteContext } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addAnthropicBatchRoutes } from "./routes/anthropic-batches.js";
@@ -29,6 +30,8 @@ export interface ServerDeps {
   logger: Logger;
   client: ClientSettings;
   asyncJobs: AsyncJobRunner;
+  /** Plugins that watch every HTTP exchange (metrics); absent or none: nothing is measured. */
+  pipeline?: PluginPipeline;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
@@ -78,8 +81,10 @@ export function createGatewayServer(deps: ServerDeps): { server: Server<typeof I
   });
   server.maxConnections = deps.client.maxConnections;
   const drain = new ServerDrain(server);
+  const observer = deps.pipeline?.observesHttp ? deps.pipeline : undefined;
   server.on("request", (req: IncomingMessage, res: GatewayResponse) => {
     drain.track(res);
+    if (observer) observeExchange(observer, req, res);
     dispatch(router, deps.logger, forwardPolicy, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
@@ -127,6 +132,7 @@ async function dispatch(router: Router, logger: Logger, forwardPolicy: ForwardHe
     req.resume();
     return sendError(res, route.error);
   }
+  res.route = route.template;
   try {
     await route.handler(new RequestContext(req, res, route.params, q === -1 ? "" : url.slice(q + 1), requestId, forwardPolicy, logger));
   } catch (err) {
@@ -137,6 +143,23 @@ async function dispatch(router: Router, logger: Logger, forwardPolicy: ForwardHe
     logger.error({ err, requestId, path }, "request failed inside the gateway");
     sendError(res, gatewayError({ status: 500, message: `internal gateway error (request ${requestId})` }));
   }
+}
+
+/** Tells the HTTP hooks about the exchange once its answer is complete (or the connection went). */
+function observeExchange(pipeline: PluginPipeline, req: IncomingMessage, res: GatewayResponse): void {
+  const started = performance.now();
+  res.once("close", () => {
+    const requestBytes = Number(req.headers["content-length"]);
+    const responseBytes = Number(res.getHeader("content-length"));
+    pipeline.httpExchange({
+      method: req.method ?? "GET",
+      route: res.route,
+      status: res.statusCode,
+      durationSeconds: (performance.now() - started) / 1000,
+      requestBytes: Number.isFinite(requestBytes) ? requestBytes : undefined,
+      responseBytes: Number.isFinite(responseBytes) ? responseBytes : undefined,
+    });
+  });
 }
 
 /** A failure while answering a failure (the socket already broken, say): the connection is dropped, the process lives. */

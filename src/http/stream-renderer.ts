@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { StreamChunk, StreamItem } from "../core/engine.js";
+import type { StreamChunk, StreamItem } from "../core/engine-result.js";
 import type { BifrostError } from "../schema/error.js";
 import { drained } from "./write-frame.js";
 

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncJobRunner } from '../../src/core/async-jobs/async-job-runner.js';
-import type { EngineResult } from '../../src/core/engine.js';
+import type { EngineResult } from '../../src/core/engine-result.js';
 import type { EngineRequest } from '../../src/core/engine-request.js';
 import { failure } from '../../src/schema/error.js';
 import { openSqliteDatabase } from '../../src/stores/sqlite/database.js';

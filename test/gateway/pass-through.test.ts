@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/load-config.js';
 import { CallerAbort } from '../../src/core/caller-signal.js';
-import { Engine, type StreamItem } from '../../src/core/engine.js';
+import { Engine } from '../../src/core/engine.js';
+import type { StreamItem } from '../../src/core/engine-result.js';
 import {
   chatBody,
   chatChunk,

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { AsyncJobRecord, JobOutcome, JobStore } from "../../stores/job-store.js";
-import type { Engine, EngineResult } from "../engine.js";
+import type { Engine } from "../engine.js";
+import type { EngineResult } from "../engine-result.js";
 import type { EngineRequest } from "../engine-request.js";
 import { GatewayFailure, gatewayError, type BifrostError } from "../../schema/error.js";
 import type { RequestType } from "../../schema/request-type.js";

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { BytesResult } from "../engine.js";
+import type { BytesResult } from "../engine-result.js";
 import type { EngineRequest } from "../engine-request.js";
 import { failure, type ErrorExtraFields } from "../../schema/error.js";
 import type { ExtraFields } from "../../schema/extra-fields.js";

@@ -1,4 +1,5 @@
-import type { Engine, EngineResult } from "../engine.js";
+import type { Engine } from "../engine.js";
+import type { EngineResult } from "../engine-result.js";
 import type { EngineRequest } from "../engine-request.js";
 import { parseModelString, type ModelRef } from "../routing/model-string.js";
 import { GatewayFailure, failure, type BifrostError } from "../../schema/error.js";

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { Engine, EngineResult } from "../../core/engine.js";
+import type { Engine } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine-result.js";
 import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
 import { GatewayFailure, type BifrostError } from "../../schema/error.js";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { EngineResult } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine-result.js";
 import type { EngineRequest } from "../../core/engine-request.js";
 import { parseModelString } from "../../core/routing/model-string.js";
 import { GatewayFailure, type BifrostError } from "../../schema/error.js";

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { AsyncJobRunner } from "../../core/async-jobs/async-job-runner.js";
-import type { Engine, EngineResult } from "../../core/engine.js";
+import type { Engine } from "../../core/engine.js";
+import type { EngineResult } from "../../core/engine-result.js";
 import type { EngineRequest } from "../../core/engine-request.js";
 import { GatewayFailure, gatewayError, type BifrostError, type ErrorDetails } from "../../schema/error.js";
 import { isRecord } from "../../schema/json.js";

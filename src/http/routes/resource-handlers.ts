@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import type { BytesResult, Engine, ResourceResult } from "../../core/engine.js";
+import type { Engine } from "../../core/engine.js";
+import type { BytesResult, ResourceResult } from "../../core/engine-result.js";
 import type { EngineRequest } from "../../core/engine-request.js";
 import { GatewayFailure, gatewayError, withErrorContext, type BifrostError, type ErrorDetails } from "../../schema/error.js";
 import type { Operation } from "../../schema/request-type.js";

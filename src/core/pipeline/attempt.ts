@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import type { JsonObject } from "../../schema/json.js";
+import type { RequestType } from "../../schema/request-type.js";
+import type { EngineRequest } from "../engine-request.js";
+import type { Attempt } from "./plugin.js";
+
+/** The engine's record of one attempt, handed to the plugins (see `Attempt`). */
+export class EngineAttempt implements Attempt {
+  readonly attemptId: string;
+  readonly parentRequestId: string | undefined;
+  readonly startedAt = Date.now();
+  readonly startedHr = performance.now();
+  keyName: string | undefined = undefined;
+  retries = 0;
+  firstChunkMs: number | undefined = undefined;
+  durationMs: number | undefined = undefined;
+  usage: JsonObject | undefined = undefined;
+  finishReason: string | undefined = undefined;
+  chunks = 0;
+
+  constructor(
+    readonly requestId: string,
+    readonly fallbackIndex: number,
+    readonly request: EngineRequest,
+    readonly requestType: RequestType,
+    readonly provider: string,
+    readonly model: string,
+  ) {
+    this.attemptId = fallbackIndex === 0 ? requestId : randomUUID();
+    this.parentRequestId = fallbackIndex === 0 ? undefined : requestId;
+  }
+}
