@@ -116,7 +116,13 @@ export class Engine {
         continue;
       }
       const outcome = this.pipeline
-        ? await this.runAttempt(this.pipeline, new EngineAttempt(requestId, i, req, requestType, target.provider, target.model), target, req, started)
+        ? await this.runAttempt(
+            this.pipeline,
+            new EngineAttempt(requestId, i, req, requestType, target.provider, target.model, this.pipeline.price),
+            target,
+            req,
+            started,
+          )
         : await this.runTarget(target, req, requestType, started, undefined);
       if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
       if (outcome.clientAborted || outcome.allowFallbacks === false) throw new GatewayFailure(outcome.error);

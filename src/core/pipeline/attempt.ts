@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { JsonObject } from "../../schema/json.js";
 import type { RequestType } from "../../schema/request-type.js";
 import type { EngineRequest } from "../engine-request.js";
-import type { Attempt } from "./plugin.js";
+import type { Attempt, PriceAttempt } from "./plugin.js";
 
 /** The engine's record of one attempt, handed to the plugins (see `Attempt`). */
 export class EngineAttempt implements Attempt {
@@ -17,6 +17,7 @@ export class EngineAttempt implements Attempt {
   usage: JsonObject | undefined = undefined;
   finishReason: string | undefined = undefined;
   chunks = 0;
+  private priced: { cost: number | null } | undefined;
 
   constructor(
     readonly requestId: string,
@@ -25,8 +26,14 @@ export class EngineAttempt implements Attempt {
     readonly requestType: RequestType,
     readonly provider: string,
     readonly model: string,
+    private readonly price: PriceAttempt | undefined,
   ) {
     this.attemptId = fallbackIndex === 0 ? requestId : randomUUID();
     this.parentRequestId = fallbackIndex === 0 ? undefined : requestId;
+  }
+
+  get cost(): number | null {
+    this.priced ??= { cost: this.price && this.usage ? this.price(this) : null };
+    return this.priced.cost;
   }
 }

@@ -4,7 +4,7 @@ import { isRecord } from "../../schema/json.js";
 import type { EngineResult, StreamChunk, StreamItem } from "../engine-result.js";
 
 type StreamResult = EngineResult & { kind: "stream" };
-import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, HttpExchange, ShortCircuit } from "./plugin.js";
+import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, HttpExchange, PriceAttempt, ShortCircuit } from "./plugin.js";
 
 /** The hooks one attempt's pre-hooks returned, in plugin order, and the short-circuit that stopped them, if any. */
 export interface PreHooksRan {
@@ -25,6 +25,8 @@ export class PluginPipeline {
   constructor(
     readonly plugins: readonly GatewayPlugin[],
     private readonly logger: Logger,
+    /** Prices an attempt from its usage (`Attempt.cost`); absent, every cost is null. */
+    readonly price?: PriceAttempt,
   ) {
     this.withPreHooks = plugins.filter((p) => p.preHook !== undefined);
     this.withHttpHooks = plugins.filter((p) => p.httpExchange !== undefined);

@@ -93,4 +93,13 @@ export interface Attempt {
   finishReason: string | undefined;
   /** Stream chunks passed on. */
   chunks: number;
+  /**
+   * What the attempt cost in USD, from its usage and the price table: the one figure logs, metrics
+   * and budgets all use. Null when the model has no price or the answer carried no usage — never a
+   * silent 0. Worked out on first read, after the attempt has ended.
+   */
+  readonly cost: number | null;
 }
+
+/** The price of an attempt (see `Attempt.cost`); the composition root supplies it from the price catalog. */
+export type PriceAttempt = (attempt: Attempt) => number | null;
