@@ -7,7 +7,7 @@ import type { GatewayConfig } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
-import type { GatewayPlugin } from "./core/pipeline/plugin.js";
+import type { GatewayPlugin, PriceAttempt } from "./core/pipeline/plugin.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
@@ -35,6 +35,8 @@ export interface GatewayOptions extends StartOptions {
   logger?: Logger;
   /** Plugins to run after the configured ones (tests, embedding). */
   plugins?: readonly GatewayPlugin[];
+  /** Prices attempts instead of the configured price catalog (tests). */
+  price?: PriceAttempt;
 }
 
 /** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
@@ -43,7 +45,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
-  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger);
+  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger, options.price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({

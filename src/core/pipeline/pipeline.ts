@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { gatewayError } from "../../schema/error.js";
-import { isRecord } from "../../schema/json.js";
+import { isRecord, type JsonObject } from "../../schema/json.js";
 import type { EngineResult, StreamChunk, StreamItem } from "../engine-result.js";
 
 type StreamResult = EngineResult & { kind: "stream" };
@@ -58,11 +58,12 @@ export class PluginPipeline {
   /** The post-hooks of the pre-hooks that ran, last first. Resolves once they have all run. */
   async runPostHooks(hooks: readonly AttemptHooks[], attempt: Attempt, end: AttemptEnd): Promise<void> {
     attempt.durationMs ??= performance.now() - attempt.startedHr;
+    if (end.status === "success" && end.result.kind === "json" && attempt.usage === undefined) noteAnswer(attempt, end.result);
     for (let i = hooks.length - 1; i >= 0; i--) {
       const post = hooks[i]!.postHook;
       if (!post) continue;
       try {
-        const result = post(end);
+        const result = post(end, attempt);
         if (result instanceof Promise) await result;
       } catch (err) {
         this.logger.warn({ err, requestId: attempt.requestId }, "plugin post-hook failed");
@@ -89,7 +90,7 @@ export class PluginPipeline {
             const onChunk = hooks[i]!.chunkHook;
             if (!onChunk) continue;
             try {
-              onChunk(item.chunk);
+              onChunk(item.chunk, attempt);
             } catch (err) {
               this.logger.warn({ err, requestId: attempt.requestId }, "plugin chunk hook failed");
             }
@@ -127,6 +128,58 @@ export class PluginPipeline {
       }
     }
   }
+}
+
+/**
+ * The usage and finish reason of a JSON answer. An answer the engine holds as text (OpenAI-family
+ * upstreams) is not parsed whole: the usage object is cut out of the text and parsed alone.
+ */
+function noteAnswer(attempt: Attempt, result: EngineResult & { kind: "json" }): void {
+  const text = result.json;
+  if (text === undefined) {
+    if (isRecord(result.body["usage"])) attempt.usage = result.body["usage"];
+    attempt.finishReason ??= finishReasonIn(result.body);
+    return;
+  }
+  const usage = objectAfter(text, '"usage":');
+  if (usage) attempt.usage = usage;
+  const finish = /"finish_reason":"([^"]*)"/.exec(text);
+  if (finish) attempt.finishReason ??= finish[1];
+}
+
+function finishReasonIn(body: JsonObject): string | undefined {
+  const choices = body["choices"];
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  return isRecord(first) && typeof first["finish_reason"] === "string" ? first["finish_reason"] : undefined;
+}
+
+/** The JSON object that follows the last `key` in `text`, parsed; undefined when there is none. */
+function objectAfter(text: string, key: string): JsonObject | undefined {
+  const at = text.lastIndexOf(key);
+  if (at === -1) return undefined;
+  const start = at + key.length;
+  if (text.charCodeAt(start) !== 0x7b) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    if (code === 0x22) inString = true;
+    else if (code === 0x7b) depth++;
+    else if (code === 0x7d && --depth === 0) {
+      try {
+        const parsed: unknown = JSON.parse(text.slice(start, i + 1));
+        return isRecord(parsed) ? parsed : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -27,12 +27,15 @@ export interface GatewayPlugin {
   close?(): Promise<void>;
 }
 
-/** What a pre-hook returns for its attempt. */
+/**
+ * What a pre-hook returns for its attempt. The hooks get the attempt back, so a plugin with nothing
+ * per-attempt to remember can return the same object every time (no allocation per request).
+ */
 export interface AttemptHooks {
   /** Answer without calling the provider. */
   shortCircuit?: ShortCircuit;
-  chunkHook?: (chunk: StreamChunk) => void;
-  postHook?: (end: AttemptEnd) => void | Promise<void>;
+  chunkHook?: (chunk: StreamChunk, attempt: Attempt) => void;
+  postHook?: (end: AttemptEnd, attempt: Attempt) => void | Promise<void>;
 }
 
 export type ShortCircuit =

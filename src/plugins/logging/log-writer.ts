@@ -1,0 +1,112 @@
+import type { Logger } from "pino";
+import type { LogRow, LogStore } from "../../stores/log-store.js";
+import { buildLogRow, type EndedAttempt, type RowOptions } from "./build-log-row.js";
+
+export interface LogWriterOptions extends RowOptions {
+  /** Most rows queued; beyond it a row is dropped and counted, and the request never waits. */
+  capacity: number;
+  /** Most rows in one insert. */
+  batchSize: number;
+  /** Longest a queued row waits for its batch. */
+  intervalMs: number;
+}
+
+/** How often a full queue is named in the log (once per interval, with the count dropped so far). */
+const DROP_WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * The one writer of the request log. Requests only push their ended attempt onto a bounded queue;
+ * rows are built and inserted later, in batches, one batch at a time. When the queue is full the
+ * attempt is dropped and counted (`GET /api/logs/dropped`) — logging never slows a request down.
+ * `close()` writes everything still queued.
+ */
+export class LogWriter {
+  private queue: EndedAttempt[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private droppedCount = 0;
+  private lastDropWarning = 0;
+  private closed = false;
+
+  constructor(
+    private readonly store: LogStore,
+    private readonly options: LogWriterOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  enqueue(ended: EndedAttempt): void {
+    if (this.queue.length >= this.options.capacity) {
+      this.drop(1, "the log write queue is full");
+      return;
+    }
+    this.queue.push(ended);
+    if (this.queue.length >= this.options.batchSize) this.writeSoon(0);
+    else this.writeSoon(this.options.intervalMs);
+  }
+
+  /** Writes everything queued; resolves when it is in the store. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing || this.queue.length > 0) {
+      if (this.writing) await this.writing;
+      else await this.writeBatch();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private writeSoon(delayMs: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.writeBatch();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One batch: its rows built and inserted; then the next, if rows are waiting. */
+  private writeBatch(): Promise<void> {
+    if (this.writing) return this.writing;
+    const batch = this.queue.splice(0, this.options.batchSize);
+    if (batch.length === 0) return Promise.resolve();
+    this.writing = this.insert(batch).finally(() => {
+      this.writing = undefined;
+      if (this.queue.length > 0) this.writeSoon(this.queue.length >= this.options.batchSize ? 0 : this.options.intervalMs);
+    });
+    return this.writing;
+  }
+
+  private async insert(batch: readonly EndedAttempt[]): Promise<void> {
+    const rows: LogRow[] = [];
+    for (const ended of batch) {
+      try {
+        rows.push(buildLogRow(ended, this.options));
+      } catch (err) {
+        this.logger.warn({ err, requestId: ended.attempt.requestId }, "could not build a log row; it is dropped");
+        this.droppedCount++;
+      }
+    }
+    try {
+      await this.store.insertBatch(rows);
+    } catch (err) {
+      this.logger.error({ err, rows: rows.length }, "could not write log rows; they are dropped");
+      this.droppedCount += rows.length;
+    }
+  }
+
+  private drop(count: number, why: string): void {
+    this.droppedCount += count;
+    const now = Date.now();
+    if (now - this.lastDropWarning < DROP_WARNING_INTERVAL_MS) return;
+    this.lastDropWarning = now;
+    this.logger.warn({ dropped: this.droppedCount, capacity: this.options.capacity }, `log rows dropped: ${why}`);
+  }
+}
