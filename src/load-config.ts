@@ -8,7 +8,7 @@ import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
-import type { GatewayConfig, KeySettings, ProviderSettings } from "./config/types.js";
+import type { GatewayConfig, KeySettings, LoggingSettings, ProviderSettings } from "./config/types.js";
 
 /** A config problem, reported as one line naming the field and what is wrong. */
 export class ConfigError extends Error {
@@ -87,6 +87,7 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
       maxConnections: file.client?.max_connections ?? DEFAULTS.maxConnections,
     },
     providers,
+    logging: loggingSettings(file),
     notImplemented: notImplementedFields(file, unserved),
   };
 }
@@ -309,4 +310,20 @@ function zodProblem(error: z.ZodError): ConfigError {
   if (!issue) return new ConfigError("", "invalid configuration");
   const field = issue.path.map((segment, i) => (typeof segment === "number" ? `[${segment}]` : i === 0 ? String(segment) : `.${String(segment)}`)).join("");
   return new ConfigError(field || "(root)", issue.message);
+}
+
+/**
+ * Logging is on unless `client.enable_logging` is false or a `logging` plugin entry says
+ * `enabled: false`; content is kept unless `client.disable_content_logging` (or the plugin's own
+ * `disable_content_logging`) is true.
+ */
+function loggingSettings(file: ConfigFile): LoggingSettings {
+  const plugin = (file.plugins ?? []).find((p) => p.name === "logging");
+  const pluginConfig = plugin?.config;
+  const pluginDisablesContent = typeof pluginConfig === "object" && pluginConfig !== null && (pluginConfig as Record<string, unknown>)["disable_content_logging"] === true;
+  return {
+    enabled: file.client?.enable_logging !== false && plugin?.enabled !== false,
+    contentLogging: file.client?.disable_content_logging !== true && !pluginDisablesContent,
+    retentionDays: file.client?.log_retention_days ?? DEFAULTS.logRetentionDays,
+  };
 }

@@ -33,6 +33,12 @@ export const DEFAULTS = {
   /** `x-bf-eh-*` headers one request may forward, and the longest value each may carry. */
   maxForwardedHeaders: 64,
   maxForwardedHeaderBytes: 8_192,
+  /** Bifrost keeps request logs for a year unless `client.log_retention_days` says otherwise. */
+  logRetentionDays: 365,
+  /** The log writer (Bifrost's figures): rows queued at most, rows per insert, longest a row waits. */
+  logQueueCapacity: 10_000,
+  logBatchSize: 1_000,
+  logBatchIntervalMs: 2_000,
 } as const;
 
 export type LogStyle = "json" | "pretty";

@@ -22,7 +22,13 @@ const CLIENT_FIELDS_READ = new Set([
   "request_header_timeout_in_seconds",
   "request_body_idle_timeout_in_seconds",
   "max_connections",
+  "enable_logging",
+  "disable_content_logging",
+  "log_retention_days",
 ]);
+
+/** Plugins Iris runs (the rest are listed as not implemented when switched on). */
+const PLUGINS_IMPLEMENTED = new Set(["logging"]);
 const PROVIDER_FIELDS_READ = new Set([
   "keys",
   "network_config",
@@ -83,7 +89,7 @@ function providerFields(name: string, provider: ProviderConfigFile): string[] {
 
 function pluginsSwitchedOn(plugins: readonly unknown[]): string[] {
   return plugins.flatMap((plugin) =>
-    isObject(plugin) && plugin["enabled"] !== false && typeof plugin["name"] === "string" ? [`plugins.${plugin["name"]}`] : [],
+    isObject(plugin) && plugin["enabled"] !== false && typeof plugin["name"] === "string" && !PLUGINS_IMPLEMENTED.has(plugin["name"]) ? [`plugins.${plugin["name"]}`] : [],
   );
 }
 

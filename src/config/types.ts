@@ -80,6 +80,13 @@ export interface ClientSettings {
   maxConnections: number;
 }
 
+/** The request log: Bifrost's `client.enable_logging`, `client.disable_content_logging`, `client.log_retention_days` and its `logging` plugin entry. */
+export interface LoggingSettings {
+  enabled: boolean;
+  contentLogging: boolean;
+  retentionDays: number;
+}
+
 export interface GatewayConfig {
   appDir: string;
   port: number;
@@ -88,6 +95,7 @@ export interface GatewayConfig {
   logStyle: LogStyle;
   client: ClientSettings;
   providers: Map<string, ProviderSettings>;
+  logging: LoggingSettings;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
   notImplemented: readonly string[];
 }

@@ -133,7 +133,7 @@ describe('fields Iris does not act on yet', () => {
     const lines = logs.messages(PINO_WARN).filter((msg) => msg.startsWith('config fields accepted but not implemented yet'));
     expect(lines).toEqual([
       'config fields accepted but not implemented yet: governance.routing_rules, mcp.client_configs, vector_store, plugins.semantic_cache, ' +
-        'client.allowed_origins, client.enable_logging, providers.openai.proxy_config, providers.openai.network_config.insecure_skip_verify, ' +
+        'client.allowed_origins, providers.openai.proxy_config, providers.openai.network_config.insecure_skip_verify, ' +
         'providers.openai.keys[].use_for_batch_api, providers.elevenlabs',
     ]);
   });
@@ -234,7 +234,7 @@ describe("Bifrost's own config.json (examples/configs/e2e in maximhq/bifrost)", 
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe(
       'config fields accepted but not implemented yet: governance.virtual_keys, mcp.client_configs, vector_store, config_store, logs_store, server, ' +
-        'client.initial_pool_size, client.allowed_origins, client.enable_logging, client.enforce_auth_on_inference, ' +
+        'client.initial_pool_size, client.allowed_origins, client.enforce_auth_on_inference, ' +
         'providers.openai.keys[].use_for_batch_api, providers.elevenlabs, providers.xai.keys[].use_for_batch_api, ' +
         'providers.huggingface.keys[].use_for_batch_api, providers.anthropic.keys[].use_for_batch_api, providers.gemini.keys[].use_for_batch_api, ' +
         'providers.vertex.keys[].use_for_batch_api, providers.azure.keys[].use_for_batch_api, providers.bedrock.keys[].use_for_batch_api, ' +
