@@ -34,7 +34,7 @@ WARMUP="${WARMUP:-3}"
 CONNS="${CONNS:-50}"
 ROUNDS="${ROUNDS:-1}"
 ROUND=1
-TARGETS="${TARGETS:-mock proxy iris}"
+TARGETS="${TARGETS:-mock proxy iris iris-off}"
 SCENARIOS="${SCENARIOS:-chat-c1 chat-c50 stream-c50}"
 MOCK_PORT="${MOCK_PORT:-18080}"
 PROXY_PORT="${PROXY_PORT:-18081}"
@@ -297,6 +297,32 @@ bench_target() { # bench_target <name> <port> <pid>
   TARGET_STATUS[$name]="ok"
 }
 
+# bench_iris <target> <extra top-level config members, each ending with a comma>
+bench_iris() {
+  local target=$1 features=$2 app_dir pid
+  if [[ ! -f "$ROOT/dist/cli.js" ]]; then
+    TARGET_STATUS[$target]="skipped: dist/cli.js not found (run npm run build first)"
+    log "$target: ${TARGET_STATUS[$target]}"; return
+  fi
+  app_dir="$TMP_DIR/$target-app"; mkdir -p "$app_dir"
+  cat >"$app_dir/config.json" <<JSON
+{${features}"providers":{"openai":{"keys":[{"name":"bench","value":"sk-bench","models":["*"],"weight":1}],"network_config":{"base_url":"http://$HOST:$MOCK_PORT"},"concurrency_and_buffer_size":{"concurrency":1000,"buffer_size":5000}}}}
+JSON
+  start_bg "$SERVER_CPU" "$RAW_DIR/$target.log" node "$ROOT/dist/cli.js" --app-dir "$app_dir" \
+    --port "$IRIS_PORT" --host "$HOST" --log-level warn
+  pid=$STARTED_PID
+  if ! wait_port "$IRIS_PORT" "$pid" "$IRIS_READY_TIMEOUT"; then
+    TARGET_STATUS[$target]="skipped: did not listen on $IRIS_PORT within ${IRIS_READY_TIMEOUT}s: $(tail -n 5 "$RAW_DIR/$target.log" | tr '\n' ' ')"
+    log "$target: ${TARGET_STATUS[$target]}"; stop_pid "$pid"; return
+  fi
+  if ! check_target "$target" "$IRIS_PORT"; then
+    TARGET_STATUS[$target]="skipped: did not answer a 200 chat completion (see $RAW_DIR/$target.log)"
+    log "$target: ${TARGET_STATUS[$target]}"; stop_pid "$pid"; return
+  fi
+  bench_target "$target" "$IRIS_PORT" "$pid"
+  stop_pid "$pid"
+}
+
 # ---------------------------------------------------------------- run
 for p in "$MOCK_PORT" "$PROXY_PORT" "$IRIS_PORT"; do
   port_free "$p" || die "port $p on $HOST is already in use (set MOCK_PORT/PROXY_PORT/IRIS_PORT)"
@@ -332,30 +358,13 @@ for target in $TARGETS; do
       bench_target "$target" "$PROXY_PORT" "$pid"
       stop_pid "$pid"
       ;;
-    iris)
-      if [[ ! -f "$ROOT/dist/cli.js" ]]; then
-        TARGET_STATUS[iris]="skipped: dist/cli.js not found (run npm run build first)"
-        log "iris: ${TARGET_STATUS[iris]}"; continue
-      fi
-      app_dir="$TMP_DIR/iris-app"; mkdir -p "$app_dir"
-      cat >"$app_dir/config.json" <<JSON
-{"providers":{"openai":{"keys":[{"name":"bench","value":"sk-bench","models":["*"],"weight":1}],"network_config":{"base_url":"http://$HOST:$MOCK_PORT"},"concurrency_and_buffer_size":{"concurrency":1000,"buffer_size":5000}}}}
-JSON
-      start_bg "$SERVER_CPU" "$RAW_DIR/iris.log" node "$ROOT/dist/cli.js" --app-dir "$app_dir" \
-        --port "$IRIS_PORT" --host "$HOST" --log-level warn
-      pid=$STARTED_PID
-      if ! wait_port "$IRIS_PORT" "$pid" "$IRIS_READY_TIMEOUT"; then
-        TARGET_STATUS[iris]="skipped: did not listen on $IRIS_PORT within ${IRIS_READY_TIMEOUT}s: $(tail -n 5 "$RAW_DIR/iris.log" | tr '\n' ' ')"
-        log "iris: ${TARGET_STATUS[iris]}"; stop_pid "$pid"; continue
-      fi
-      if ! check_target iris "$IRIS_PORT"; then
-        TARGET_STATUS[iris]="skipped: did not answer a 200 chat completion (see $RAW_DIR/iris.log)"
-        log "iris: ${TARGET_STATUS[iris]}"; stop_pid "$pid"; continue
-      fi
-      bench_target iris "$IRIS_PORT" "$pid"
-      stop_pid "$pid"
+    iris | iris-off)
+      # iris: the defaults (request logging and metrics on); iris-off: both switched off, for the cost of the features.
+      features=''
+      [[ "$target" == iris-off ]] && features='"client":{"enable_logging":false},"plugins":[{"name":"telemetry","enabled":false}],'
+      bench_iris "$target" "$features"
       ;;
-    *) die "unknown target '$target' (mock, proxy, proxy-request, iris)" ;;
+    *) die "unknown target '$target' (mock, proxy, proxy-request, iris, iris-off)" ;;
   esac
 done
 done
@@ -375,7 +384,8 @@ target_label() {
     mock) echo "mock (direct)" ;;
     proxy) echo "bare proxy (node:http + undici pool.stream)" ;;
     proxy-request) echo "bare proxy, pool.request + pipeline" ;;
-    iris) echo "Iris" ;;
+    iris) echo "Iris (defaults: logging + metrics on)" ;;
+    iris-off) echo "Iris, logging + metrics off" ;;
   esac
 }
 
@@ -435,6 +445,14 @@ REPORT="$TMP_DIR/report.md"
       have mock chat-c1 && echo "- Iris added p50 vs mock direct, chat c=1: $(awk -v a="${RES_P50[iris,chat-c1]}" -v b="${RES_P50[mock,chat-c1]}" 'BEGIN { printf "%+.0f µs", (a - b) * 1000 }')"
     fi
     echo "- **Iris peak RSS: $(fmt_mb "${RES_RSS[iris]:-}")**$( [[ -n "${RES_RSS[proxy]:-}" ]] && echo " (bare proxy: $(fmt_mb "${RES_RSS[proxy]}"))")"
+    for sc in chat-c50 stream-c50; do
+      if have iris-off "$sc" && have proxy "$sc"; then
+        echo "- Iris with logging + metrics off / bare proxy req/s, $(scenario_label "$sc"): $(awk -v a="${RES_RPS[iris-off,$sc]}" -v b="${RES_RPS[proxy,$sc]}" 'BEGIN { printf "%.2f", a / b }')"
+      fi
+    done
+    if have iris-off chat-c1 && have proxy chat-c1; then
+      echo "- Iris with logging + metrics off, added p50 vs bare proxy, chat c=1: $(awk -v a="${RES_P50[iris-off,chat-c1]}" -v b="${RES_P50[proxy,chat-c1]}" 'BEGIN { printf "%+.0f µs", (a - b) * 1000 }')"
+    fi
   else
     echo "- Iris: ${TARGET_STATUS[iris]:-not in TARGETS}"
   fi
