@@ -39,6 +39,17 @@ export const DEFAULTS = {
   logQueueCapacity: 10_000,
   logBatchSize: 1_000,
   logBatchIntervalMs: 2_000,
+  /** `framework.pricing.pricing_sync_interval` (Bifrost's default and minimum), seconds. */
+  pricingSyncIntervalSeconds: 86_400,
+  pricingSyncIntervalMinSeconds: 3_600,
+  /** One load of `pricing_url`; LiteLLM's table is 1.6 MB. */
+  pricingFetchTimeoutMs: 30_000,
+  /** Start-up goes on with the bundled prices after this; the load finishes in the background. */
+  pricingStartupWaitMs: 5_000,
+  /** A failed load is tried again this soon rather than a whole sync interval later. */
+  pricingRetryAfterFailureMs: 600_000,
+  /** Models whose price resolution is remembered; model names come from requests, so the memory is bounded. */
+  priceMemoEntries: 10_000,
 } as const;
 
 export type LogStyle = "json" | "pretty";

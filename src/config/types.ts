@@ -87,6 +87,39 @@ export interface LoggingSettings {
   retentionDays: number;
 }
 
+/** How requests are priced: `framework.pricing` and `governance.pricing_overrides`. */
+export interface PricingSettings {
+  /** `pricing_url`: a LiteLLM-format price table laid over the bundled one (file path, `file://` or `http(s)://` URL); none: the bundled table alone. */
+  url: string | undefined;
+  /** `pricing_sync_interval`: seconds between loads of `url`. */
+  syncIntervalSeconds: number;
+  /** How long one load of `url` may take before it counts as failed. */
+  fetchTimeoutMs: number;
+  /** How long start-up waits for the first load of `url` before going on with the bundled table. */
+  startupWaitMs: number;
+  /** How soon a failed load is tried again (never later than the sync interval). */
+  retryAfterFailureMs: number;
+  /** `governance.pricing_overrides` of a scope Iris can tell apart (global, provider), in config order. */
+  overrides: PriceOverride[];
+  /** Custom provider → the built-in family whose prices it is read with (`custom_provider_config.base_provider_type`). */
+  providerFamilies: Readonly<Record<string, string>>;
+}
+
+/** One `governance.pricing_overrides` entry. */
+export interface PriceOverride {
+  /** `name`, else `id`, else its place in the list: what logs call it. */
+  name: string;
+  /** `provider_id` of a provider-scoped override; undefined for a global one. */
+  provider: string | undefined;
+  /** The model name as requested (without `provider/`), or with `wildcard` the prefix before the trailing `*`. */
+  pattern: string;
+  wildcard: boolean;
+  /** Base request types (`chat_completion` covers its stream too); undefined: every type. */
+  requestTypes: ReadonlySet<string> | undefined;
+  /** LiteLLM cost fields (USD per token) from `options` (Bifrost's older `patch` too). */
+  costs: Readonly<Record<string, number>>;
+}
+
 export interface GatewayConfig {
   appDir: string;
   port: number;
