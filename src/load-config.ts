@@ -7,8 +7,9 @@ import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyL
 import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
+import type { PricingOverrideConfig } from "./config/pricing-schema.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
-import type { GatewayConfig, KeySettings, LoggingSettings, ProviderSettings } from "./config/types.js";
+import type { GatewayConfig, KeySettings, LoggingSettings, PriceOverride, PricingSettings, ProviderSettings } from "./config/types.js";
 
 /** A config problem, reported as one line naming the field and what is wrong. */
 export class ConfigError extends Error {
@@ -88,8 +89,41 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     },
     providers,
     logging: loggingSettings(file),
+    pricing: pricingSettings(file, providers),
     notImplemented: notImplementedFields(file, unserved),
   };
+}
+
+function pricingSettings(file: ConfigFile, providers: ReadonlyMap<string, ProviderSettings>): PricingSettings {
+  const pricing = file.framework?.pricing;
+  return {
+    url: pricing?.pricing_url,
+    syncIntervalSeconds: pricing?.pricing_sync_interval ?? DEFAULTS.pricingSyncIntervalSeconds,
+    fetchTimeoutMs: DEFAULTS.pricingFetchTimeoutMs,
+    startupWaitMs: DEFAULTS.pricingStartupWaitMs,
+    retryAfterFailureMs: DEFAULTS.pricingRetryAfterFailureMs,
+    overrides: (file.governance?.pricing_overrides ?? []).flatMap(priceOverride),
+    providerFamilies: Object.fromEntries([...providers.values()].filter((p) => p.family !== p.name).map((p) => [p.name, p.family])),
+  };
+}
+
+/** Global and provider scopes; the key and virtual-key scopes wait for governance (listed at start-up). */
+function priceOverride(override: PricingOverrideConfig, index: number): PriceOverride[] {
+  if (override.scope_kind !== "global" && override.scope_kind !== "provider") return [];
+  const wildcard = override.match_type === "wildcard";
+  const costs: Record<string, number> = {};
+  for (const [field, value] of Object.entries({ ...override.patch, ...override.options })) if (typeof value === "number") costs[field] = value;
+  const requestTypes = override.request_types?.map((type) => type.replace(/_stream$/, ""));
+  return [
+    {
+      name: override.name ?? override.id ?? `governance.pricing_overrides[${index}]`,
+      provider: override.scope_kind === "provider" ? (override.provider_id ?? undefined) : undefined,
+      pattern: wildcard ? override.pattern.slice(0, -1) : override.pattern,
+      wildcard,
+      requestTypes: requestTypes && requestTypes.length > 0 ? new Set(requestTypes) : undefined,
+      costs,
+    },
+  ];
 }
 
 /** A provider Bifrost has that Iris does not serve yet: left out (and listed at start-up) rather than failing the start. */

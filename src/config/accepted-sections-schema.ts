@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pricingOverrideSchema } from "./pricing-schema.js";
 
 /**
  * The sections of a Bifrost config.json that Iris accepts but does not act on yet
@@ -31,7 +32,8 @@ const governanceSchema = z
     roles: objects.optional(),
     virtual_keys: objects.optional(),
     routing_rules: objects.optional(),
-    pricing_overrides: objects.optional(),
+    // Read by Iris (pricing), so checked whole.
+    pricing_overrides: z.array(pricingOverrideSchema).optional(),
     model_configs: objects.optional(),
     providers: objects.optional(),
     auth_config: anyObject.optional(),
@@ -81,8 +83,6 @@ const configStoreSchema = storeSchema.extend({ vault_store: anyObject.optional()
 
 const vectorStoreSchema = storeSchema;
 
-const frameworkSchema = z.object({ pricing: anyObject.optional() }).passthrough();
-
 const websocketSchema = z
   .object({
     max_connections_per_user: count.optional(),
@@ -100,7 +100,6 @@ export const acceptedSectionsShape = {
   source_of_truth: z.string().optional(),
   env_label: z.string().optional(),
   governance: governanceSchema.optional(),
-  framework: frameworkSchema.optional(),
   mcp: mcpSchema.optional(),
   vector_store: vectorStoreSchema.optional(),
   config_store: configStoreSchema.optional(),

@@ -10,8 +10,15 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 
 /** Top-level fields Iris reads (client and providers are looked into below). */
 const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
-/** Sections holding several features, listed by their fields. */
-const LISTED_BY_FIELD = new Set(["governance", "mcp"]);
+/** Sections holding several features, listed by their fields, with the fields Iris reads. */
+const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["governance", new Set(["pricing_overrides"])],
+  ["mcp", new Set<string>()],
+  ["framework", new Set(["pricing"])],
+]);
+const PRICING_FIELDS_READ = new Set(["pricing_url", "pricing_sync_interval"]);
+/** Pricing-override scopes Iris applies; the others need governance's keys and virtual keys. */
+const PRICING_SCOPES_READ = new Set(["global", "provider"]);
 const CLIENT_FIELDS_READ = new Set([
   "drop_excess_requests",
   "max_request_body_size_mb",
@@ -67,10 +74,12 @@ export function notImplementedFields(file: ConfigFile, unservedProviders: Readon
   const fields: string[] = [];
   for (const [name, value] of Object.entries(file)) {
     if (TOP_LEVEL_READ.has(name) || !setToSomething(value)) continue;
+    const read = LISTED_BY_FIELD.get(name);
     if (name === "plugins" && Array.isArray(value)) fields.push(...pluginsSwitchedOn(value));
-    else if (LISTED_BY_FIELD.has(name) && isObject(value)) fields.push(...unreadFields(value, new Set(), name));
+    else if (read && isObject(value)) fields.push(...unreadFields(value, read, name));
     else fields.push(name);
   }
+  fields.push(...pricingFields(file));
   if (file.client) fields.push(...unreadFields(file.client, CLIENT_FIELDS_READ, "client"));
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
     fields.push(...(unservedProviders.has(name) ? [`providers.${name}`] : providerFields(name, provider)));
@@ -84,6 +93,15 @@ function providerFields(name: string, provider: ProviderConfigFile): string[] {
     ...unreadFields(provider, PROVIDER_FIELDS_READ, prefix),
     ...(provider.network_config ? unreadFields(provider.network_config, NETWORK_FIELDS_READ, `${prefix}.network_config`) : []),
     ...(provider.keys ?? []).flatMap((key) => unreadFields(key, KEY_FIELDS_READ, `${prefix}.keys[]`)),
+  ];
+}
+
+function pricingFields(file: ConfigFile): string[] {
+  const pricing = file.framework?.pricing;
+  const scopes = (file.governance?.pricing_overrides ?? []).map((override) => override.scope_kind).filter((scope) => !PRICING_SCOPES_READ.has(scope));
+  return [
+    ...(pricing ? unreadFields(pricing, PRICING_FIELDS_READ, "framework.pricing") : []),
+    ...[...new Set(scopes)].map((scope) => `governance.pricing_overrides[scope_kind=${scope}]`),
   ];
 }
 

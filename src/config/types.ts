@@ -129,6 +129,7 @@ export interface GatewayConfig {
   client: ClientSettings;
   providers: Map<string, ProviderSettings>;
   logging: LoggingSettings;
+  pricing: PricingSettings;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
   notImplemented: readonly string[];
 }
