@@ -8,6 +8,7 @@ import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
 import type { GatewayPlugin, PriceAttempt } from "./core/pipeline/plugin.js";
+import { createPriceCatalog } from "./core/pricing/price-catalog.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
@@ -45,6 +46,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
+  // pricing_url is loaded at start and kept fresh; `priceOf(pricing, attempt)` prices an attempt.
+  const pricing = createPriceCatalog(config.pricing, logger);
   const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger, options.price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
@@ -57,6 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
   });
   const closeJobsAndEngine = async (): Promise<void> => {
+    pricing.close();
     await asyncJobs.close();
     await pipeline.close();
     await engine.close();
@@ -65,6 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs, pipeline });
   try {
     await asyncJobs.start();
+    await pricing.start();
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => resolve());
