@@ -354,7 +354,8 @@ function zodProblem(error: z.ZodError): ConfigError {
 function loggingSettings(file: ConfigFile): LoggingSettings {
   const plugin = (file.plugins ?? []).find((p) => p.name === "logging");
   const pluginConfig = plugin?.config;
-  const pluginDisablesContent = typeof pluginConfig === "object" && pluginConfig !== null && (pluginConfig as Record<string, unknown>)["disable_content_logging"] === true;
+  const pluginDisablesContent =
+    typeof pluginConfig === "object" && pluginConfig !== null && (pluginConfig as Record<string, unknown>)["disable_content_logging"] === true;
   return {
     enabled: file.client?.enable_logging !== false && plugin?.enabled !== false,
     contentLogging: file.client?.disable_content_logging !== true && !pluginDisablesContent,

@@ -107,7 +107,9 @@ function pricingFields(file: ConfigFile): string[] {
 
 function pluginsSwitchedOn(plugins: readonly unknown[]): string[] {
   return plugins.flatMap((plugin) =>
-    isObject(plugin) && plugin["enabled"] !== false && typeof plugin["name"] === "string" && !PLUGINS_IMPLEMENTED.has(plugin["name"]) ? [`plugins.${plugin["name"]}`] : [],
+    isObject(plugin) && plugin["enabled"] !== false && typeof plugin["name"] === "string" && !PLUGINS_IMPLEMENTED.has(plugin["name"])
+      ? [`plugins.${plugin["name"]}`]
+      : [],
   );
 }
 
