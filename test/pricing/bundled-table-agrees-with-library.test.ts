@@ -56,7 +56,7 @@ describe('the bundled prices Iris computes', () => {
             provider: irisProvider,
             model: model.id,
             requestType: 'chat_completion',
-            at,
+            startedAt: at,
             usage: {
               prompt_tokens: tokens.prompt,
               completion_tokens: tokens.completion,

@@ -4,6 +4,8 @@
  * written beside it; a table update that changes a price changes these figures on purpose.
  */
 import { describe, expect, it } from 'vitest';
+import type { EngineRequest } from '../../src/core/engine-request.js';
+import { EngineAttempt } from '../../src/core/pipeline/attempt.js';
 import { priceOf } from '../../src/core/pricing/price-of.js';
 import { bundledCatalog, chatCost, usage } from './pricing-harness.js';
 
@@ -75,12 +77,12 @@ describe('prices from the bundled table', () => {
   it('uses the price in force when the request was made: by date, and by time of day', () => {
     // claude-sonnet-4-6 lost its long-context premium on 2026-03-13 (6 → 3 per Mtok above 200k).
     const long = { provider: 'anthropic', model: 'claude-sonnet-4-6', requestType: 'chat_completion' as const, usage: usage(300_000, 0) };
-    expect(priceOf(catalog, { ...long, at: Date.parse('2026-01-01T00:00:00Z') })).toBeCloseTo((300_000 * 6) / 1e6, 12);
-    expect(priceOf(catalog, { ...long, at: Date.parse('2026-06-01T00:00:00Z') })).toBeCloseTo((300_000 * 3) / 1e6, 12);
+    expect(priceOf(catalog, { ...long, startedAt: Date.parse('2026-01-01T00:00:00Z') })).toBeCloseTo((300_000 * 6) / 1e6, 12);
+    expect(priceOf(catalog, { ...long, startedAt: Date.parse('2026-06-01T00:00:00Z') })).toBeCloseTo((300_000 * 3) / 1e6, 12);
     // deepseek-chat: 0.27 / 1.10 from 00:30 to 16:30 UTC, 0.135 / 0.55 otherwise.
     const chat = { provider: 'deepseek', model: 'deepseek-chat', requestType: 'chat_completion' as const, usage: usage(1000, 500) };
-    expect(priceOf(catalog, { ...chat, at: Date.parse('2026-12-07T10:00:00Z') })).toBeCloseTo((1000 * 0.27 + 500 * 1.1) / 1e6, 12);
-    expect(priceOf(catalog, { ...chat, at: Date.parse('2026-12-07T20:00:00Z') })).toBeCloseTo((1000 * 0.135 + 500 * 0.55) / 1e6, 12);
+    expect(priceOf(catalog, { ...chat, startedAt: Date.parse('2026-12-07T10:00:00Z') })).toBeCloseTo((1000 * 0.27 + 500 * 1.1) / 1e6, 12);
+    expect(priceOf(catalog, { ...chat, startedAt: Date.parse('2026-12-07T20:00:00Z') })).toBeCloseTo((1000 * 0.135 + 500 * 0.55) / 1e6, 12);
   });
 });
 
@@ -99,6 +101,20 @@ describe('models and deployments', () => {
     const custom = bundledCatalog({ providerFamilies: { 'office-proxy': 'openai' } });
     expect(chatCost(custom, 'office-proxy', 'gpt-4o-mini', usage(1000, 500))).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
     expect(chatCost(custom, 'office-proxy', 'llama-3-8b-local', usage(1000, 500))).toBeNull();
+  });
+});
+
+describe("an engine attempt (the pipeline's Attempt.cost)", () => {
+  it('is priced as it is: its provider, model, request type, usage and start time', () => {
+    const attempt = new EngineAttempt('req-1', 0, {} as EngineRequest, 'chat_completion', 'openai', 'gpt-4o-mini', (a) => priceOf(catalog, a));
+    attempt.usage = { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 200 } };
+    expect(attempt.cost).toBeCloseTo((800 * 0.15 + 200 * 0.075 + 500 * 0.6) / 1e6, 12);
+  });
+
+  it('of an unpriced model costs null', () => {
+    const attempt = new EngineAttempt('req-2', 0, {} as EngineRequest, 'chat_completion', 'ollama', 'llama3.1', (a) => priceOf(catalog, a));
+    attempt.usage = { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 };
+    expect(attempt.cost).toBeNull();
   });
 });
 

@@ -22,7 +22,7 @@ export interface PriceRequest {
   /** Absent when the answer carried none: then there is nothing to price. */
   usage?: PricedUsage | undefined;
   /** When the request was made, ms since the epoch (some prices change on a date or by time of day); default now. */
-  at?: number;
+  startedAt?: number;
 }
 
 /** Request types billed by tokens; a stream is billed as its base type. Speech, transcription and images are billed by other units. */
@@ -41,7 +41,7 @@ export function priceOf(catalog: PriceCatalog, request: PriceRequest): number | 
   if (!schedule && request.deployment && request.deployment !== request.model) {
     schedule = catalog.pricesOf(request.provider, request.deployment, requestType);
   }
-  const sheet = schedule && sheetAt(schedule, request.at ?? Date.now());
+  const sheet = schedule && sheetAt(schedule, request.startedAt ?? Date.now());
   return sheet ? costOf(sheet, tokenCounts(usage)) : null;
 }
 
