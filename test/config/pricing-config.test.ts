@@ -15,6 +15,13 @@ function build(raw: Record<string, unknown>, env: Record<string, string> = {}): 
   return buildConfig(OPTIONS, { providers: { openai: OPENAI }, ...raw }, env);
 }
 
+/** The whole message when `expected` is a string; a pattern where the library words the rest. */
+function expectConfigError(run: () => unknown, expected: string | RegExp): void {
+  const { message } = configErrorOf(run);
+  if (typeof expected === 'string') expect(message).toBe(expected);
+  else expect(message).toMatch(expected);
+}
+
 describe('framework.pricing', () => {
   it('defaults to the bundled table alone, reloaded daily if a URL is given', () => {
     const { pricing } = build({});
@@ -38,9 +45,7 @@ describe('framework.pricing', () => {
     [{ pricing_url: 'ftp://prices.example/table.json' }, 'config error: framework.pricing.pricing_url: must be an http(s):// or file:// URL, or a file path'],
     [{ pricing_url: 42 }, /^config error: framework\.pricing\.pricing_url: /],
   ])('%j is a one-line error naming the field', (pricing, expected) => {
-    const { message } = configErrorOf(() => build({ framework: { pricing } }));
-    if (typeof expected === 'string') expect(message).toBe(expected);
-    else expect(message).toMatch(expected);
+    expectConfigError(() => build({ framework: { pricing } }), expected);
   });
 });
 
@@ -94,9 +99,7 @@ describe('governance.pricing_overrides', () => {
     [{ scope_kind: 'team' }, /^config error: governance\.pricing_overrides\[0\]\.scope_kind: /],
   ])('%j is a one-line error naming the field', (fields, expected) => {
     const override = { scope_kind: 'global', match_type: 'exact', pattern: 'gpt-4o', options: { input_cost_per_token: 1e-6 }, ...fields };
-    const { message } = configErrorOf(() => build({ governance: { pricing_overrides: [override] } }));
-    if (typeof expected === 'string') expect(message).toBe(expected);
-    else expect(message).toMatch(expected);
+    expectConfigError(() => build({ governance: { pricing_overrides: [override] } }), expected);
   });
 });
 

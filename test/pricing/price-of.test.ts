@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineRequest } from '../../src/core/engine-request.js';
 import { EngineAttempt } from '../../src/core/pipeline/attempt.js';
 import { priceOf } from '../../src/core/pricing/price-of.js';
-import { bundledCatalog, chatCost, usage } from './pricing-harness.js';
+import { bundledCatalog, requestCost, usage } from './pricing-harness.js';
 
 const catalog = bundledCatalog();
 
@@ -49,29 +49,24 @@ describe('prices from the bundled table', () => {
     // Perplexity's sonar: 1 / 1 per Mtok plus $12 per thousand requests.
     ['perplexity', 'sonar', usage(1000, 500), (1000 * 1 + 500 * 1) / 1e6 + 12 / 1000],
   ])('%s/%s', (provider, model, tokens, expected) => {
-    expect(chatCost(catalog, provider, model, tokens)).toBeCloseTo(expected, 12);
+    expect(requestCost(catalog, provider, model, tokens)).toBeCloseTo(expected, 12);
   });
 
   it('bills the whole request at the long-context rate once its input passes 200k tokens (claude-sonnet-4-5: 6, 0.60, 7.50, 22.50)', () => {
     const long = usage(300_000, 1000, { cacheRead: 100_000, cacheWrite: 50_000 });
-    expect(chatCost(catalog, 'anthropic', 'claude-sonnet-4-5', long)).toBeCloseTo((150_000 * 6 + 100_000 * 0.6 + 50_000 * 7.5 + 1000 * 22.5) / 1e6, 12);
-    expect(chatCost(catalog, 'anthropic', 'claude-sonnet-4-5', usage(200_000, 0))).toBeCloseTo((200_000 * 3) / 1e6, 12);
-    expect(chatCost(catalog, 'anthropic', 'claude-sonnet-4-5', usage(200_001, 0))).toBeCloseTo((200_001 * 6) / 1e6, 12);
+    expect(requestCost(catalog, 'anthropic', 'claude-sonnet-4-5', long)).toBeCloseTo((150_000 * 6 + 100_000 * 0.6 + 50_000 * 7.5 + 1000 * 22.5) / 1e6, 12);
+    expect(requestCost(catalog, 'anthropic', 'claude-sonnet-4-5', usage(200_000, 0))).toBeCloseTo((200_000 * 3) / 1e6, 12);
+    expect(requestCost(catalog, 'anthropic', 'claude-sonnet-4-5', usage(200_001, 0))).toBeCloseTo((200_001 * 6) / 1e6, 12);
   });
 
   it('prices an embedding by its input tokens (text-embedding-3-small: 0.02)', () => {
-    const cost = priceOf(catalog, {
-      provider: 'openai',
-      model: 'text-embedding-3-small',
-      requestType: 'embedding',
-      usage: { prompt_tokens: 1000, total_tokens: 1000 },
-    });
+    const cost = requestCost(catalog, 'openai', 'text-embedding-3-small', { prompt_tokens: 1000, total_tokens: 1000 }, 'embedding');
     expect(cost).toBeCloseTo((1000 * 0.02) / 1e6, 12);
   });
 
   it('prices a stream as its base request type', () => {
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'chat_completion_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'responses_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'chat_completion_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'responses_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
   });
 
   it('uses the price in force when the request was made: by date, and by time of day', () => {
@@ -99,8 +94,8 @@ describe('models and deployments', () => {
 
   it("prices a custom provider from its base family's table", () => {
     const custom = bundledCatalog({ providerFamilies: { 'office-proxy': 'openai' } });
-    expect(chatCost(custom, 'office-proxy', 'gpt-4o-mini', usage(1000, 500))).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
-    expect(chatCost(custom, 'office-proxy', 'llama-3-8b-local', usage(1000, 500))).toBeNull();
+    expect(requestCost(custom, 'office-proxy', 'gpt-4o-mini', usage(1000, 500))).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
+    expect(requestCost(custom, 'office-proxy', 'llama-3-8b-local', usage(1000, 500))).toBeNull();
   });
 });
 
@@ -127,7 +122,7 @@ describe('what has no price', () => {
     ['ollama', 'llama3.1'],
     ['vllm', 'gpt-4o-mini'],
   ])('%s/%s costs null, never 0', (provider, model) => {
-    expect(chatCost(catalog, provider, model, usage(1000, 500))).toBeNull();
+    expect(requestCost(catalog, provider, model, usage(1000, 500))).toBeNull();
   });
 
   it('an answer that carried no usage costs null', () => {
@@ -135,17 +130,17 @@ describe('what has no price', () => {
   });
 
   it('a request type billed by other units than tokens costs null', () => {
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'speech')).toBeNull();
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'image_generation')).toBeNull();
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'batch_create')).toBeNull();
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'speech')).toBeNull();
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'image_generation')).toBeNull();
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'batch_create')).toBeNull();
   });
 });
 
 describe('usage a provider got wrong', () => {
   it('never bills more cached tokens than prompt tokens, nor negative or missing counts', () => {
     const tooManyCached = { prompt_tokens: 100, completion_tokens: 0, total_tokens: 100, prompt_tokens_details: { cached_tokens: 500 } };
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tooManyCached)).toBeCloseTo((100 * 0.075) / 1e6, 12);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', { prompt_tokens: -5, completion_tokens: Number.NaN })).toBe(0);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', { total_tokens: 1000 })).toBeCloseTo((1000 * 0.15) / 1e6, 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tooManyCached)).toBeCloseTo((100 * 0.075) / 1e6, 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', { prompt_tokens: -5, completion_tokens: Number.NaN })).toBe(0);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', { total_tokens: 1000 })).toBeCloseTo((1000 * 0.15) / 1e6, 12);
   });
 });

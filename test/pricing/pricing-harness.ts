@@ -25,8 +25,8 @@ export function bundledCatalog(changes: Partial<PricingSettings> = {}): PriceCat
   return createPriceCatalog(pricingSettings(changes), silent);
 }
 
-/** `priceOf` for a chat request unless `requestType` says otherwise. */
-export function chatCost(
+/** `priceOf` for a chat completion unless `requestType` says otherwise. */
+export function requestCost(
   catalog: PriceCatalog,
   provider: string,
   model: string,

@@ -10,10 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PricingSettings } from '../../src/config/types.js';
 import { createPriceCatalog, type PriceCatalog } from '../../src/core/pricing/price-catalog.js';
-import { priceOf } from '../../src/core/pricing/price-of.js';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs.js';
 import { replyHang, replyJson, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
-import { chatCost, pricingSettings, usage } from './pricing-harness.js';
+import { requestCost, pricingSettings, usage } from './pricing-harness.js';
 
 const PINO_INFO = 30;
 const PINO_WARN = 40;
@@ -78,53 +77,48 @@ describe('a pricing_url file', () => {
   it('beats the bundled table, and leaves the models it does not list to it', async () => {
     const logs = captureLogs();
     const catalog = await startedCatalog({ url: tableFile(TABLE) }, logs);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500, { cacheRead: 200 }))).toBeCloseTo((800 * 1 + 200 * 0.5 + 500 * 2) / 1e6, 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500, { cacheRead: 200 }))).toBeCloseTo((800 * 1 + 200 * 0.5 + 500 * 2) / 1e6, 12);
     // Not in the file: the bundled claude-sonnet-4-5 (3 / 15).
-    expect(chatCost(catalog, 'anthropic', 'claude-sonnet-4-5', tokens)).toBeCloseTo(costAt(3, 15), 12);
+    expect(requestCost(catalog, 'anthropic', 'claude-sonnet-4-5', tokens)).toBeCloseTo(costAt(3, 15), 12);
     expect(logs.messages(PINO_INFO)).toContain('price table loaded');
   });
 
   it('reads LiteLLM’s keys and provider names, and Bifrost’s `provider`', async () => {
     const catalog = await startedCatalog({ url: tableFile(TABLE) });
-    expect(chatCost(catalog, 'groq', 'llama-3.3-70b-versatile', tokens)).toBeCloseTo(costAt(3, 4), 12);
-    expect(chatCost(catalog, 'nebius', 'meta-llama/Meta-Llama-3.1-70B-Instruct', tokens)).toBeCloseTo(costAt(0.13, 0.4), 12);
-    expect(chatCost(catalog, 'vertex', 'gemini-2.5-flash', tokens)).toBeCloseTo(costAt(1, 1), 12);
-    expect(chatCost(catalog, 'gemini', 'gemini-2.5-flash', tokens)).toBeCloseTo(costAt(0.3, 2.5), 12);
-    expect(chatCost(catalog, 'mistral', 'mistral-large-latest', tokens)).toBeCloseTo(costAt(7, 7), 12);
+    expect(requestCost(catalog, 'groq', 'llama-3.3-70b-versatile', tokens)).toBeCloseTo(costAt(3, 4), 12);
+    expect(requestCost(catalog, 'nebius', 'meta-llama/Meta-Llama-3.1-70B-Instruct', tokens)).toBeCloseTo(costAt(0.13, 0.4), 12);
+    expect(requestCost(catalog, 'vertex', 'gemini-2.5-flash', tokens)).toBeCloseTo(costAt(1, 1), 12);
+    expect(requestCost(catalog, 'gemini', 'gemini-2.5-flash', tokens)).toBeCloseTo(costAt(0.3, 2.5), 12);
+    expect(requestCost(catalog, 'mistral', 'mistral-large-latest', tokens)).toBeCloseTo(costAt(7, 7), 12);
     // A Bedrock cross-region profile is priced by its model's entry.
-    expect(chatCost(catalog, 'bedrock', 'us.anthropic.claude-3-haiku-20240307-v1:0', tokens)).toBeCloseTo(costAt(1, 1), 12);
+    expect(requestCost(catalog, 'bedrock', 'us.anthropic.claude-3-haiku-20240307-v1:0', tokens)).toBeCloseTo(costAt(1, 1), 12);
   });
 
   it('prices embeddings, reasoning tokens and long-context tiers from their fields', async () => {
     const catalog = await startedCatalog({ url: tableFile(TABLE) });
-    const embedding = priceOf(catalog, {
-      provider: 'openai',
-      model: 'text-embedding-3-small',
-      requestType: 'embedding',
-      usage: { prompt_tokens: 1000, total_tokens: 1000 },
-    });
+    const embedding = requestCost(catalog, 'openai', 'text-embedding-3-small', { prompt_tokens: 1000, total_tokens: 1000 }, 'embedding');
     expect(embedding).toBeCloseTo((1000 * 0.5) / 1e6, 12);
     // 500 completion tokens, 300 of them reasoning at 2 and 200 answer at 4.
-    expect(chatCost(catalog, 'openai', 'o-reasoner', usage(1000, 500, { reasoning: 300 }))).toBeCloseTo((1000 * 1 + 300 * 2 + 200 * 4) / 1e6, 12);
-    expect(chatCost(catalog, 'anthropic', 'claude-long', usage(300_000, 1000, { cacheWrite: 100_000 }))).toBeCloseTo(
+    expect(requestCost(catalog, 'openai', 'o-reasoner', usage(1000, 500, { reasoning: 300 }))).toBeCloseTo((1000 * 1 + 300 * 2 + 200 * 4) / 1e6, 12);
+    expect(requestCost(catalog, 'anthropic', 'claude-long', usage(300_000, 1000, { cacheWrite: 100_000 }))).toBeCloseTo(
       (200_000 * 6 + 100_000 * 7.5 + 1000 * 22.5) / 1e6,
       12,
     );
-    expect(chatCost(catalog, 'openai', 'dall-e-3', tokens)).toBeNull();
+    expect(requestCost(catalog, 'openai', 'dall-e-3', tokens)).toBeNull();
   });
 
   it('may be a file:// URL or a path relative to the working directory', async () => {
     const file = tableFile(TABLE);
     const byUrl = await startedCatalog({ url: pathToFileURL(file).href });
-    expect(chatCost(byUrl, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
+    expect(requestCost(byUrl, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
     const byRelativePath = await startedCatalog({ url: path.relative(process.cwd(), file) });
-    expect(chatCost(byRelativePath, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
+    expect(requestCost(byRelativePath, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
   });
 
   it('that cannot be read leaves the bundled prices, and start-up says so', async () => {
     const logs = captureLogs();
     const catalog = await startedCatalog({ url: path.join(tmpdir(), 'iris-no-such-prices.json') }, logs);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
     expect(logs.messages(PINO_WARN)).toEqual(['price table could not be loaded; prices stay those of the bundled table']);
   });
 });
@@ -133,10 +127,10 @@ describe('a pricing_url served over HTTP', () => {
   it('is loaded at start and reloaded every sync interval', async () => {
     const server = await priceServer();
     const catalog = await startedCatalog({ url: `${server.url}/prices.json`, syncIntervalSeconds: 0.1 });
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
 
     server.table = { ...TABLE, 'gpt-4o-mini': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 5e-6, output_cost_per_token: 6e-6 } };
-    await vi.waitFor(() => expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(5, 6), 12), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(5, 6), 12), { timeout: 5_000, interval: 20 });
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -150,7 +144,7 @@ describe('a pricing_url served over HTTP', () => {
     server.table = '<html>not a price table</html>';
     await vi.waitFor(() => expect(logs.messages(PINO_WARN).length).toBeGreaterThanOrEqual(2), { timeout: 5_000, interval: 20 });
 
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
     expect(new Set(logs.messages(PINO_WARN))).toEqual(new Set(['price table could not be loaded; prices stay those of the table loaded before']));
     const warning = logs.lines().find((line) => line['level'] === PINO_WARN);
     expect(warning?.['pricingUrl']).toBe(`${server.url}/prices.json`);
@@ -163,11 +157,11 @@ describe('a pricing_url served over HTTP', () => {
       answer = () => replyJson(res, 200, TABLE);
     });
     const catalog = await startedCatalog({ url: `${server.url}/prices.json`, startupWaitMs: 100 });
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
 
     await vi.waitFor(() => expect(answer).toBeDefined());
     answer?.();
-    await vi.waitFor(() => expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12), { timeout: 5_000, interval: 20 });
   });
 
   it('gives up on a load that takes longer than the fetch timeout', async () => {
@@ -176,7 +170,7 @@ describe('a pricing_url served over HTTP', () => {
     const logs = captureLogs();
     const catalog = await startedCatalog({ url: `${server.url}/prices.json`, fetchTimeoutMs: 100 }, logs);
     expect(logs.messages(PINO_WARN)).toEqual(['price table could not be loaded; prices stay those of the bundled table']);
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(0.15, 0.6), 12);
   });
 
   it('stops reloading once the catalog is closed', async () => {
@@ -188,6 +182,6 @@ describe('a pricing_url served over HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.requests.length).toBe(loads);
     // Prices already loaded stay usable.
-    expect(chatCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', tokens)).toBeCloseTo(costAt(1, 2), 12);
   });
 });
