@@ -64,6 +64,17 @@ describe('prices from the bundled table', () => {
     expect(cost).toBeCloseTo((1000 * 0.02) / 1e6, 12);
   });
 
+  it('reads Responses API usage (input_tokens, output_tokens and their details) as the log row does', () => {
+    const responses = {
+      input_tokens: 1000,
+      output_tokens: 500,
+      total_tokens: 1500,
+      input_tokens_details: { cached_tokens: 200 },
+      output_tokens_details: { reasoning_tokens: 100 },
+    };
+    expect(requestCost(catalog, 'openai', 'gpt-4o-mini', responses, 'responses')).toBeCloseTo((800 * 0.15 + 200 * 0.075 + 500 * 0.6) / 1e6, 12);
+  });
+
   it('prices a stream as its base request type', () => {
     expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'chat_completion_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
     expect(requestCost(catalog, 'openai', 'gpt-4o-mini', usage(1000, 500), 'responses_stream')).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);

@@ -4,11 +4,12 @@ import type { PriceCatalog } from "./price-catalog.js";
 import { costOf, sheetAt, type TokenCounts } from "./price-sheet.js";
 
 /**
- * Token usage in the canonical (OpenAI) names, as chat and text completions, embeddings and
- * rerank carry it, or parsed from an answer: `prompt_tokens` (including cache reads
- * `prompt_tokens_details.cached_tokens` and writes `prompt_tokens_details.cache_creation_tokens`),
- * `completion_tokens` (including `completion_tokens_details.reasoning_tokens`), `total_tokens`.
- * Read defensively: a field that is missing or not a count counts as 0.
+ * Token usage as an answer carries it: canonical (OpenAI chat) names — `prompt_tokens` (including
+ * cache reads `prompt_tokens_details.cached_tokens` and writes `…cache_creation_tokens`),
+ * `completion_tokens` (including `completion_tokens_details.reasoning_tokens`), `total_tokens` —
+ * or the Responses API's `input_tokens`, `output_tokens`, `input_tokens_details`,
+ * `output_tokens_details`, read the same way as the log row reads them. A field that is missing or
+ * not a count counts as 0.
  */
 export type PricedUsage = Readonly<Record<string, unknown>>;
 
@@ -47,14 +48,19 @@ export function priceOf(catalog: PriceCatalog, request: PriceRequest): number | 
 
 /** Counts made consistent the way Bifrost clamps malformed provider usage: cached parts never exceed the prompt, reasoning never exceeds the completion. */
 function tokenCounts(usage: PricedUsage): TokenCounts {
-  const promptDetails = usage["prompt_tokens_details"];
-  const completionDetails = usage["completion_tokens_details"];
-  const completion = count(usage["completion_tokens"]);
-  const prompt = usage["prompt_tokens"] === undefined ? Math.max(0, count(usage["total_tokens"]) - completion) : count(usage["prompt_tokens"]);
-  const cacheRead = Math.min(isRecord(promptDetails) ? count(promptDetails["cached_tokens"]) : 0, prompt);
-  const cacheWrite = Math.min(isRecord(promptDetails) ? count(promptDetails["cache_creation_tokens"]) : 0, prompt - cacheRead);
-  const reasoning = Math.min(isRecord(completionDetails) ? count(completionDetails["reasoning_tokens"]) : 0, completion);
+  const promptDetails = recordOf(usage["prompt_tokens_details"] ?? usage["input_tokens_details"]);
+  const completionDetails = recordOf(usage["completion_tokens_details"] ?? usage["output_tokens_details"]);
+  const completion = count(usage["completion_tokens"] ?? usage["output_tokens"]);
+  const reportedPrompt = usage["prompt_tokens"] ?? usage["input_tokens"];
+  const prompt = reportedPrompt === undefined ? Math.max(0, count(usage["total_tokens"]) - completion) : count(reportedPrompt);
+  const cacheRead = Math.min(count(promptDetails["cached_tokens"]), prompt);
+  const cacheWrite = Math.min(count(promptDetails["cache_creation_tokens"] ?? usage["cache_creation_input_tokens"]), prompt - cacheRead);
+  const reasoning = Math.min(count(completionDetails["reasoning_tokens"]), completion);
   return { prompt, completion, cacheRead, cacheWrite, reasoning };
+}
+
+function recordOf(value: unknown): Readonly<Record<string, unknown>> {
+  return isRecord(value) ? value : {};
 }
 
 function count(value: unknown): number {
