@@ -9,6 +9,7 @@ import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
 import type { GatewayPlugin, PriceAttempt } from "./core/pipeline/plugin.js";
 import { createPriceCatalog } from "./core/pricing/price-catalog.js";
+import { priceOf } from "./core/pricing/price-of.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
@@ -48,7 +49,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const db = await openSqliteDatabase(config.appDir);
   // pricing_url is loaded at start and kept fresh; `priceOf(pricing, attempt)` prices an attempt.
   const pricing = createPriceCatalog(config.pricing, logger);
-  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger, options.price);
+  const price: PriceAttempt = options.price ?? ((attempt) => priceOf(pricing, attempt));
+  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger, price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
