@@ -4,6 +4,7 @@ import { isRecord } from "../../schema/json.js";
 import type { EngineResult, StreamChunk, StreamItem } from "../engine-result.js";
 
 type StreamResult = EngineResult & { kind: "stream" };
+import { noteAnswer } from "./note-answer.js";
 import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, HttpExchange, PriceAttempt, ShortCircuit } from "./plugin.js";
 
 /** The hooks one attempt's pre-hooks returned, in plugin order, and the short-circuit that stopped them, if any. */
@@ -58,6 +59,7 @@ export class PluginPipeline {
   /** The post-hooks of the pre-hooks that ran, last first. Resolves once they have all run. */
   async runPostHooks(hooks: readonly AttemptHooks[], attempt: Attempt, end: AttemptEnd): Promise<void> {
     attempt.durationMs ??= performance.now() - attempt.startedHr;
+    if (end.status === "success" && end.result.kind === "json" && attempt.usage === undefined) noteAnswer(attempt, end.result);
     for (let i = hooks.length - 1; i >= 0; i--) {
       const post = hooks[i]!.postHook;
       if (!post) continue;
