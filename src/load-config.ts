@@ -7,6 +7,7 @@ import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyL
 import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
+import { otelSettingsOf, telemetrySettingsOf } from "./config/observability-settings.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "./config/types.js";
 
@@ -87,6 +88,8 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
       maxConnections: file.client?.max_connections ?? DEFAULTS.maxConnections,
     },
     providers,
+    telemetry: telemetrySettingsOf(file),
+    otel: otelSettingsOf(file),
     notImplemented: notImplementedFields(file, unserved),
   };
 }

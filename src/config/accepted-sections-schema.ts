@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pluginConfigIssues } from "./observability-plugins-schema.js";
 
 /**
  * The sections of a Bifrost config.json that Iris accepts but does not act on yet
@@ -39,6 +40,7 @@ const governanceSchema = z
   })
   .passthrough();
 
+/** A plugin entry; the `config` of the plugins Iris runs (telemetry, otel) is checked field by field. */
 const pluginSchema = z
   .object({
     enabled: z.boolean().optional(),
@@ -49,7 +51,13 @@ const pluginSchema = z
     placement: z.string().optional(),
     order: z.number().int().optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((plugin, ctx) => {
+    if (plugin.enabled === false) return;
+    for (const issue of pluginConfigIssues(plugin.name, plugin.config)) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
+    }
+  });
 
 const mcpSchema = z
   .object({

@@ -33,6 +33,10 @@ export const DEFAULTS = {
   /** `x-bf-eh-*` headers one request may forward, and the longest value each may carry. */
   maxForwardedHeaders: 64,
   maxForwardedHeaderBytes: 8_192,
+  /** The otel plugin's `service_name` when a profile names none (Bifrost's). */
+  otelServiceName: "bifrost",
+  /** Plain-text gRPC to the collector unless a profile says otherwise (Bifrost's `insecure` default). */
+  otelInsecure: true,
 } as const;
 
 export type LogStyle = "json" | "pretty";
