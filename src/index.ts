@@ -7,9 +7,10 @@ import type { GatewayConfig } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
-import type { GatewayPlugin } from "./core/pipeline/plugin.js";
+import type { GatewayPlugin, PriceAttempt } from "./core/pipeline/plugin.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { TelemetryPlugin } from "./plugins/telemetry/telemetry-plugin.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
@@ -35,6 +36,8 @@ export interface GatewayOptions extends StartOptions {
   logger?: Logger;
   /** Plugins to run after the configured ones (tests, embedding). */
   plugins?: readonly GatewayPlugin[];
+  /** Prices each attempt (`Attempt.cost`) instead of the price catalog (tests, embedding). */
+  price?: PriceAttempt;
 }
 
 /** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
@@ -43,7 +46,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
-  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger);
+  // Observability first, so it sees every attempt, even one a later plugin answers or refuses.
+  const telemetry = config.telemetry ? new TelemetryPlugin(config.telemetry) : undefined;
+  const observability = telemetry ? [telemetry] : [];
+  const pipeline = new PluginPipeline([...observability, ...(options.plugins ?? [])], logger, options.price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
@@ -60,7 +66,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await engine.close();
     await jobStore.close();
   };
-  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs, pipeline });
+  const { server, drain } = createGatewayServer({
+    engine,
+    logger,
+    client: config.client,
+    asyncJobs,
+    pipeline,
+    ...(telemetry ? { scrapeMetrics: () => telemetry.scrape(), requestLabels: telemetry.customLabels } : {}),
+  });
   try {
     await asyncJobs.start();
     await new Promise<void>((resolve, reject) => {

@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { GatewayPlugin } from '../../src/core/pipeline/plugin.js';
+import type { GatewayPlugin, PriceAttempt } from '../../src/core/pipeline/plugin.js';
 import { startGateway, type CloseOptions, type RunningGateway } from '../../src/index.js';
 
 /**
  * A gateway on 127.0.0.1 (port 0, silent logs unless a logger is given) configured from a config.json object, in an app dir
  * of its own (its SQLite job store is never shared with another test), removed on close.
  */
-export async function startTestGateway(configObject: unknown, options: { logger?: Logger; plugins?: GatewayPlugin[] } = {}): Promise<RunningGateway> {
+export async function startTestGateway(
+  configObject: unknown,
+  options: { logger?: Logger; plugins?: GatewayPlugin[]; price?: PriceAttempt } = {},
+): Promise<RunningGateway> {
   const appDir = mkdtempSync(join(tmpdir(), 'iris-test-'));
   const gateway = await startGateway({ appDir, port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json', configObject, ...options });
   return {
