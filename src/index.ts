@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { configWarnings } from "./config/config-warnings.js";
 import { DEFAULTS } from "./config/defaults.js";
 import { loadConfig, buildConfig, type StartOptions } from "./load-config.js";
-import type { GatewayConfig } from "./config/types.js";
+import type { GatewayConfig, OtelSettings } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
@@ -47,8 +47,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
   // Observability first, so it sees every attempt, even one a later plugin answers or refuses.
+  const otel = config.otel ? await startOtelPlugin(config.otel) : undefined;
   const telemetry = config.telemetry ? new TelemetryPlugin(config.telemetry) : undefined;
-  const observability = telemetry ? [telemetry] : [];
+  const observability = [otel, telemetry].filter((plugin) => plugin !== undefined);
   const pipeline = new PluginPipeline([...observability, ...(options.plugins ?? [])], logger, options.price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
@@ -105,6 +106,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closeJobsAndEngine();
     },
   };
+}
+
+/** The OpenTelemetry SDK and its exporters are loaded only when tracing is configured. */
+async function startOtelPlugin(settings: OtelSettings): Promise<GatewayPlugin> {
+  const { OtelPlugin } = await import("./plugins/otel/otel-plugin.js");
+  return OtelPlugin.create(settings);
 }
 
 export { ConfigError } from "./load-config.js";
