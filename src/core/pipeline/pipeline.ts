@@ -2,9 +2,9 @@ import type { Logger } from "pino";
 import { gatewayError } from "../../schema/error.js";
 import { isRecord } from "../../schema/json.js";
 import type { EngineResult, StreamChunk, StreamItem } from "../engine-result.js";
+import { noteAnswer } from "./note-answer.js";
 
 type StreamResult = EngineResult & { kind: "stream" };
-import { noteAnswer } from "./note-answer.js";
 import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, HttpExchange, PriceAttempt, ShortCircuit } from "./plugin.js";
 
 /** The hooks one attempt's pre-hooks returned, in plugin order, and the short-circuit that stopped them, if any. */
