@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { configWarnings } from "./config/config-warnings.js";
 import { DEFAULTS } from "./config/defaults.js";
 import { loadConfig, buildConfig, type StartOptions } from "./load-config.js";
-import type { GatewayConfig } from "./config/types.js";
+import type { GatewayConfig, OtelSettings } from "./config/types.js";
 import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { PluginPipeline } from "./core/pipeline/pipeline.js";
@@ -12,6 +12,7 @@ import { createPriceCatalog } from "./core/pricing/price-catalog.js";
 import { priceOf } from "./core/pricing/price-of.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { TelemetryPlugin } from "./plugins/telemetry/telemetry-plugin.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
@@ -37,7 +38,7 @@ export interface GatewayOptions extends StartOptions {
   logger?: Logger;
   /** Plugins to run after the configured ones (tests, embedding). */
   plugins?: readonly GatewayPlugin[];
-  /** Prices attempts instead of the configured price catalog (tests). */
+  /** Prices each attempt (`Attempt.cost`) instead of the price catalog (tests, embedding). */
   price?: PriceAttempt;
 }
 
@@ -50,7 +51,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // pricing_url is loaded at start and kept fresh; `priceOf(pricing, attempt)` prices an attempt.
   const pricing = createPriceCatalog(config.pricing, logger);
   const price: PriceAttempt = options.price ?? ((attempt) => priceOf(pricing, attempt));
-  const pipeline = new PluginPipeline([...(options.plugins ?? [])], logger, price);
+  // Observability first, so it sees every attempt, even one a later plugin answers or refuses.
+  const otel = config.otel ? await startOtelPlugin(config.otel) : undefined;
+  const telemetry = config.telemetry ? new TelemetryPlugin(config.telemetry) : undefined;
+  const observability = [otel, telemetry].filter((plugin) => plugin !== undefined);
+  const pipeline = new PluginPipeline([...observability, ...(options.plugins ?? [])], logger, price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
@@ -68,7 +73,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await engine.close();
     await jobStore.close();
   };
-  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs, pipeline });
+  const { server, drain } = createGatewayServer({
+    engine,
+    logger,
+    client: config.client,
+    asyncJobs,
+    pipeline,
+    ...(telemetry ? { scrapeMetrics: () => telemetry.scrape(), requestLabels: telemetry.customLabels } : {}),
+  });
   try {
     await asyncJobs.start();
     await pricing.start();
@@ -101,6 +113,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closeJobsAndEngine();
     },
   };
+}
+
+/** The OpenTelemetry SDK and its exporters are loaded only when tracing is configured. */
+async function startOtelPlugin(settings: OtelSettings): Promise<GatewayPlugin> {
+  const { OtelPlugin } = await import("./plugins/otel/otel-plugin.js");
+  return OtelPlugin.create(settings);
 }
 
 export { ConfigError } from "./load-config.js";

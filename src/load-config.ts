@@ -8,6 +8,7 @@ import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
 import type { PricingOverrideConfig } from "./config/pricing-schema.js";
+import { otelSettingsOf, telemetrySettingsOf } from "./config/observability-settings.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
 import type { GatewayConfig, KeySettings, LoggingSettings, PriceOverride, PricingSettings, ProviderSettings } from "./config/types.js";
 
@@ -90,6 +91,8 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     providers,
     logging: loggingSettings(file),
     pricing: pricingSettings(file, providers),
+    telemetry: telemetrySettingsOf(file),
+    otel: otelSettingsOf(file),
     notImplemented: notImplementedFields(file, unserved),
   };
 }

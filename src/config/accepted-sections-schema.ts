@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pricingOverrideSchema } from "./pricing-schema.js";
+import { pluginConfigIssues } from "./observability-plugins-schema.js";
 
 /**
  * The sections of a Bifrost config.json that Iris accepts but does not act on yet
@@ -41,6 +42,7 @@ const governanceSchema = z
   })
   .passthrough();
 
+/** A plugin entry; the `config` of the plugins Iris runs (telemetry, otel) is checked field by field. */
 const pluginSchema = z
   .object({
     enabled: z.boolean().optional(),
@@ -51,7 +53,13 @@ const pluginSchema = z
     placement: z.string().optional(),
     order: z.number().int().optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((plugin, ctx) => {
+    if (plugin.enabled === false) return;
+    for (const issue of pluginConfigIssues(plugin.name, plugin.config)) {
+      ctx.addIssue({ code: "custom", message: issue.message, path: ["config", ...issue.path] });
+    }
+  });
 
 const mcpSchema = z
   .object({

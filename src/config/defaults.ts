@@ -50,6 +50,10 @@ export const DEFAULTS = {
   pricingRetryAfterFailureMs: 600_000,
   /** Models whose price resolution is remembered; model names come from requests, so the memory is bounded. */
   priceMemoEntries: 10_000,
+  /** The otel plugin's `service_name` when a profile names none (Bifrost's). */
+  otelServiceName: "bifrost",
+  /** Plain-text gRPC to the collector unless a profile says otherwise (Bifrost's `insecure` default). */
+  otelInsecure: true,
 } as const;
 
 export type LogStyle = "json" | "pretty";

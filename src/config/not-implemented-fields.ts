@@ -1,3 +1,4 @@
+import { DEFAULTS } from "./defaults.js";
 import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 
 /**
@@ -21,6 +22,7 @@ const PRICING_FIELDS_READ = new Set(["pricing_url", "pricing_sync_interval"]);
 const PRICING_SCOPES_READ = new Set(["global", "provider"]);
 const CLIENT_FIELDS_READ = new Set([
   "drop_excess_requests",
+  "prometheus_labels",
   "max_request_body_size_mb",
   "async_job_result_ttl",
   "async_job_concurrency",
@@ -34,8 +36,6 @@ const CLIENT_FIELDS_READ = new Set([
   "log_retention_days",
 ]);
 
-/** Plugins Iris runs (the rest are listed as not implemented when switched on). */
-const PLUGINS_IMPLEMENTED = new Set(["logging"]);
 const PROVIDER_FIELDS_READ = new Set([
   "keys",
   "network_config",
@@ -105,12 +105,55 @@ function pricingFields(file: ConfigFile): string[] {
   ];
 }
 
+/** Plugins Iris runs, by the fields of their `config` it reads or finds already satisfied. */
+const PLUGIN_FIELDS_READ: Readonly<Record<string, ReadonlySet<string>>> = {
+  telemetry: new Set(["custom_labels", "metrics_enabled"]),
+  logging: new Set(["disable_content_logging"]),
+  // Iris puts no message content and no plugin spans in a trace, so the switches that leave them out are met.
+  otel: new Set([
+    "enabled",
+    "service_name",
+    "collector_url",
+    "protocol",
+    "headers",
+    "insecure",
+    "tls_ca_cert",
+    "disable_content_logging",
+    "disable_root_span_content",
+    "plugin_span_filter",
+  ]),
+};
+
 function pluginsSwitchedOn(plugins: readonly unknown[]): string[] {
-  return plugins.flatMap((plugin) =>
-    isObject(plugin) && plugin["enabled"] !== false && typeof plugin["name"] === "string" && !PLUGINS_IMPLEMENTED.has(plugin["name"])
-      ? [`plugins.${plugin["name"]}`]
-      : [],
-  );
+  return plugins.flatMap((plugin) => {
+    if (!isObject(plugin) || plugin["enabled"] === false || typeof plugin["name"] !== "string") return [];
+    const name = plugin["name"];
+    const read = PLUGIN_FIELDS_READ[name];
+    if (!read) return [`plugins.${name}`];
+    const config = isObject(plugin["config"]) ? plugin["config"] : {};
+    const profiles = (name === "otel" && Array.isArray(config["profiles"]) ? config["profiles"].filter(isObject) : [config]).filter(
+      (profile) => profile["enabled"] !== false,
+    );
+    return [...profiles.flatMap((profile) => unreadPluginFields(profile, read, `plugins.${name}`)), ...otelProfileMismatch(name, profiles)];
+  });
+}
+
+/** A plugin's config fields Iris does not act on yet: switched on, or set to something other than what Iris does. */
+function unreadPluginFields(config: Record<string, unknown>, read: ReadonlySet<string>, prefix: string): string[] {
+  return Object.entries(config)
+    .filter(([field, value]) => {
+      if (field === "profiles") return false;
+      if (field === "trace_type") return value !== "genai_extension";
+      return !read.has(field) && value !== false && setToSomething(value);
+    })
+    .map(([field]) => `${prefix}.${field}`);
+}
+
+/** Every otel profile exports the same spans, so their service is the first enabled profile's. */
+function otelProfileMismatch(name: string, profiles: ReadonlyArray<Record<string, unknown>>): string[] {
+  if (name !== "otel") return [];
+  const names = new Set(profiles.map((profile) => profile["service_name"] ?? DEFAULTS.otelServiceName));
+  return names.size > 1 ? ["plugins.otel.profiles[].service_name"] : [];
 }
 
 function unreadFields(object: object, read: ReadonlySet<string>, prefix: string): string[] {

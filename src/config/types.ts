@@ -120,6 +120,29 @@ export interface PriceOverride {
   costs: Readonly<Record<string, number>>;
 }
 
+/** The `telemetry` plugin (Prometheus metrics, on unless switched off). */
+export interface TelemetrySettings {
+  /** Extra labels on every metric, valued per request by `x-bf-dim-<label>` headers (`client.prometheus_labels` first, then `custom_labels`). */
+  customLabels: readonly string[];
+}
+
+/** One OTLP export target of the `otel` plugin. */
+export interface OtelExportSettings {
+  collectorUrl: string;
+  protocol: "http" | "grpc";
+  headers: Record<string, string>;
+  /** gRPC without TLS. */
+  insecure: boolean;
+  /** PEM file of the CA that signs the collector's certificate (gRPC). */
+  tlsCaCert: string | undefined;
+}
+
+/** The `otel` plugin: traces through the OpenTelemetry SDK to every enabled profile. */
+export interface OtelSettings {
+  serviceName: string;
+  exports: OtelExportSettings[];
+}
+
 export interface GatewayConfig {
   appDir: string;
   port: number;
@@ -130,6 +153,10 @@ export interface GatewayConfig {
   providers: Map<string, ProviderSettings>;
   logging: LoggingSettings;
   pricing: PricingSettings;
+  /** Prometheus metrics and `GET /metrics`; undefined when switched off. */
+  telemetry: TelemetrySettings | undefined;
+  /** OpenTelemetry traces; undefined when off (the default). */
+  otel: OtelSettings | undefined;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
   notImplemented: readonly string[];
 }

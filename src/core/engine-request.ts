@@ -35,4 +35,11 @@ export interface EngineRequest {
   requestId?: string;
   /** W3C `traceparent` the caller sent, continued by tracing. */
   traceparent?: string;
+  /** The route template the request came in on (`/v1/chat/completions`), naming its trace. */
+  route?: string;
+  /**
+   * Values of the metric labels the config names (`telemetry.custom_labels`), from the caller's
+   * `x-bf-dim-<label>` (or legacy `x-bf-prom-<label>`) headers. Absent when none is configured.
+   */
+  labels?: Record<string, string>;
 }

@@ -43,6 +43,12 @@ type AttemptOutcome =
   /** `allowFallbacks: false`: a plugin refused the whole request (governance), not just this target. */
   | { ok: false; error: BifrostError; retryable: boolean; clientAborted: boolean; allowFallbacks?: boolean };
 
+/** The index of the last target that can be tried; no attempt follows the one made there. */
+function lastServableIndex(targets: readonly CheckedTarget[]): number {
+  for (let i = targets.length - 1; i >= 0; i--) if (!("refusal" in targets[i]!)) return i;
+  return -1;
+}
+
 /** How an attempt ended, for the post-hooks; an outcome that never came is a failure inside the gateway. */
 function endOf(outcome: AttemptOutcome | undefined, extra: ErrorExtraFields): AttemptEnd {
   if (outcome === undefined) return { status: "error", error: gatewayError({ status: 500, message: "the attempt failed inside the gateway", extra }) };
@@ -108,6 +114,7 @@ export class Engine {
     const requestType = requestTypeOf(req.op, req.stream);
     const targets = this.checkedTargets(req, requestType);
     const requestId = this.pipeline ? (req.requestId ?? randomUUID()) : "";
+    const lastServable = this.pipeline ? lastServableIndex(targets) : -1;
     let last: BifrostError | undefined;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
@@ -122,6 +129,7 @@ export class Engine {
             target,
             req,
             started,
+            i === lastServable,
           )
         : await this.runTarget(target, req, requestType, started, undefined);
       if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
@@ -135,6 +143,7 @@ export class Engine {
    * One target with the plugins around it: the pre-hooks (which may answer or refuse instead of the
    * provider), the provider call with its retries, then the post-hooks, always — for a stream, when
    * the stream ends; otherwise as soon as the outcome is known, even if the call itself threw.
+   * `lastTarget`: no target after this one can be tried, so whatever happens the request ends here.
    */
   private async runAttempt(
     pipeline: PluginPipeline,
@@ -142,6 +151,7 @@ export class Engine {
     target: ServableTarget,
     req: EngineRequest,
     started: number,
+    lastTarget: boolean,
   ): Promise<AttemptOutcome> {
     const { hooks, shortCircuit } = await pipeline.runPreHooks(attempt);
     let outcome: AttemptOutcome | undefined;
@@ -154,6 +164,7 @@ export class Engine {
         outcome = await this.runTarget(target, req, attempt.requestType, started, attempt);
       }
     } finally {
+      attempt.final = outcome === undefined || outcome.ok || outcome.clientAborted || outcome.allowFallbacks === false || lastTarget;
       if (outcome?.ok && outcome.result.kind === "stream") {
         outcome = { ok: true, result: { ...outcome.result, items: pipeline.observeStream(hooks, attempt, outcome.result) } };
       } else if (hooks.length > 0) {

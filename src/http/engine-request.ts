@@ -1,4 +1,5 @@
 import type { EngineRequest } from "../core/engine-request.js";
+import { labelValuesOf } from "../core/pipeline/request-labels.js";
 import { GatewayFailure, type BifrostError } from "../schema/error.js";
 import { isRecord, type JsonObject } from "../schema/json.js";
 import type { Operation } from "../schema/request-type.js";
@@ -19,13 +20,14 @@ export interface SurfaceRequest {
 }
 
 /** What every engine request takes from its caller: the `x-bf-*` headers, and the connection (its going away aborts). */
-export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders" | "requestId" | "traceparent">;
+export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders" | "requestId" | "traceparent" | "route" | "labels">;
 
 export function callerPartsOf(ctx: RouteContext): CallerParts {
   const headers = ctx.req.headers;
-  const parts: CallerParts = { sendBackRaw: sendsBackRaw(headers), signal: clientSignal(ctx.res), requestId: ctx.requestId };
+  const parts: CallerParts = { sendBackRaw: sendsBackRaw(headers), signal: clientSignal(ctx.res), requestId: ctx.requestId, route: ctx.route };
   const traceparent = headers["traceparent"];
   if (typeof traceparent === "string") parts.traceparent = traceparent;
+  if (ctx.requestLabels.length > 0) parts.labels = labelValuesOf(headers, ctx.requestLabels);
   const pinned = pinnedKeyOf(headers);
   if (pinned) parts.pinnedKey = pinned;
   const forwarded = forwardedHeadersOf(headers, ctx.forwardPolicy);

@@ -13,6 +13,8 @@ export class GatewayResponse extends ServerResponse<IncomingMessage> {
   requestId = "";
   /** The matched route's template (`/v1/files/{id}`); `unmatched` for a path no route serves. */
   route = "unmatched";
+  /** The answer's Content-Length as `writeHead` was given it (Node keeps no header it can return then), for the metrics. */
+  contentLength: number | undefined = undefined;
 
   override writeHead(statusCode: number, statusMessage?: string, headers?: HeaderArg): this;
   override writeHead(statusCode: number, headers?: HeaderArg): this;
@@ -21,6 +23,7 @@ export class GatewayResponse extends ServerResponse<IncomingMessage> {
     if (statusCode === 408) this.shouldKeepAlive = false;
     const message = typeof messageOrHeaders === "string" ? messageOrHeaders : undefined;
     let headers = typeof messageOrHeaders === "string" ? maybeHeaders : messageOrHeaders;
+    if (headers !== undefined && !Array.isArray(headers) && headers["content-length"] !== undefined) this.contentLength = Number(headers["content-length"]);
     if (this.requestId && !this.hasHeader("x-request-id")) {
       if (headers === undefined) this.setHeader("x-request-id", this.requestId);
       else if (Array.isArray(headers)) headers = withIdInPairs(headers, this.requestId);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { gatewayError, type BifrostError } from "../schema/error.js";
+import type { RequestLabel } from "../core/pipeline/request-labels.js";
 import type { ForwardHeaderPolicy } from "./gateway-headers.js";
 
 export interface RouteContext {
@@ -9,8 +10,12 @@ export interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   requestId: string;
+  /** The matched route's template (`/v1/files/{id}`). */
+  route: string;
   /** Which `x-bf-eh-*` (and allow-listed) headers may go upstream, and how many. */
   forwardPolicy: ForwardHeaderPolicy;
+  /** The metric labels callers may set with `x-bf-dim-*` headers (`telemetry.custom_labels`); empty when none. */
+  requestLabels: readonly RequestLabel[];
   log: Logger;
 }
 

@@ -13,6 +13,7 @@ import { GatewayResponse } from "./gateway-response.js";
 import { sendError } from "./respond.js";
 import { ServerDrain } from "./shutdown.js";
 import type { PluginPipeline } from "../core/pipeline/pipeline.js";
+import { requestLabelsFor, type RequestLabel } from "../core/pipeline/request-labels.js";
 import { Router, type RouteContext } from "./router.js";
 import { addAnthropicRoutes } from "./routes/anthropic.js";
 import { addAnthropicBatchRoutes } from "./routes/anthropic-batches.js";
@@ -22,6 +23,7 @@ import { addCohereRoutes } from "./routes/cohere.js";
 import { addCountTokensRoutes } from "./routes/count-tokens.js";
 import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
+import { addMetricsRoutes, type ScrapeMetrics } from "./routes/metrics.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
 
@@ -32,12 +34,17 @@ export interface ServerDeps {
   asyncJobs: AsyncJobRunner;
   /** Plugins that watch every HTTP exchange (metrics); absent or none: nothing is measured. */
   pipeline?: PluginPipeline;
+  /** Renders the Prometheus metrics for `GET /metrics`; absent (metrics off): no such route, a 404 as in Bifrost. */
+  scrapeMetrics?: ScrapeMetrics;
+  /** Metric label names callers may set per request with `x-bf-dim-<label>` headers. */
+  requestLabels?: readonly string[];
 }
 
 export function buildRouter(deps: ServerDeps): Router {
   const router = new Router();
   const options = { engine: deps.engine, bodyLimits: bodyLimitsOf(deps.client), asyncJobs: deps.asyncJobs };
   addHealthRoutes(router);
+  if (deps.scrapeMetrics) addMetricsRoutes(router, deps.scrapeMetrics);
   addUnifiedRoutes(router, options);
   addAsyncRoutes(router, options);
   addOpenAIRoutes(router, options);
@@ -82,10 +89,11 @@ export function createGatewayServer(deps: ServerDeps): { server: Server<typeof I
   server.maxConnections = deps.client.maxConnections;
   const drain = new ServerDrain(server);
   const observer = deps.pipeline?.observesHttp ? deps.pipeline : undefined;
+  const requestLabels = requestLabelsFor(deps.requestLabels ?? []);
   server.on("request", (req: IncomingMessage, res: GatewayResponse) => {
     drain.track(res);
     if (observer) observeExchange(observer, req, res);
-    dispatch(router, deps.logger, forwardPolicy, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
+    dispatch(router, deps.logger, forwardPolicy, requestLabels, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
   server.keepAliveTimeout = 65_000;
@@ -101,7 +109,9 @@ class RequestContext implements RouteContext {
     readonly params: Record<string, string>,
     private readonly search: string,
     readonly requestId: string,
+    readonly route: string,
     readonly forwardPolicy: ForwardHeaderPolicy,
+    readonly requestLabels: readonly RequestLabel[],
     readonly log: Logger,
   ) {}
   get query(): URLSearchParams {
@@ -114,7 +124,14 @@ class RequestContext implements RouteContext {
  * answer alone: a GatewayFailure is the 4xx it carries; anything else is a 500 naming the request
  * id, logged once with its stack. The process keeps serving.
  */
-async function dispatch(router: Router, logger: Logger, forwardPolicy: ForwardHeaderPolicy, req: IncomingMessage, res: GatewayResponse): Promise<void> {
+async function dispatch(
+  router: Router,
+  logger: Logger,
+  forwardPolicy: ForwardHeaderPolicy,
+  requestLabels: readonly RequestLabel[],
+  req: IncomingMessage,
+  res: GatewayResponse,
+): Promise<void> {
   const incomingId = req.headers["x-request-id"];
   const requestId = typeof incomingId === "string" && incomingId ? incomingId : randomUUID();
   res.requestId = requestId;
@@ -134,7 +151,8 @@ async function dispatch(router: Router, logger: Logger, forwardPolicy: ForwardHe
   }
   res.route = route.template;
   try {
-    await route.handler(new RequestContext(req, res, route.params, q === -1 ? "" : url.slice(q + 1), requestId, forwardPolicy, logger));
+    const search = q === -1 ? "" : url.slice(q + 1);
+    await route.handler(new RequestContext(req, res, route.params, search, requestId, route.template, forwardPolicy, requestLabels, logger));
   } catch (err) {
     if (err instanceof GatewayFailure && err.status < 500) {
       req.resume();
@@ -150,7 +168,7 @@ function observeExchange(pipeline: PluginPipeline, req: IncomingMessage, res: Ga
   const started = performance.now();
   res.once("close", () => {
     const requestBytes = Number(req.headers["content-length"]);
-    const responseBytes = Number(res.getHeader("content-length"));
+    const responseBytes = res.contentLength ?? Number(res.getHeader("content-length"));
     pipeline.httpExchange({
       method: req.method ?? "GET",
       route: res.route,
@@ -158,6 +176,7 @@ function observeExchange(pipeline: PluginPipeline, req: IncomingMessage, res: Ga
       durationSeconds: (performance.now() - started) / 1000,
       requestBytes: Number.isFinite(requestBytes) ? requestBytes : undefined,
       responseBytes: Number.isFinite(responseBytes) ? responseBytes : undefined,
+      requestHeaders: req.headers,
     });
   });
 }

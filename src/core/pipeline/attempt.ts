@@ -3,6 +3,7 @@ import type { JsonObject } from "../../schema/json.js";
 import type { RequestType } from "../../schema/request-type.js";
 import type { EngineRequest } from "../engine-request.js";
 import type { Attempt, PriceAttempt } from "./plugin.js";
+import { parseTraceparent } from "./traceparent.js";
 
 /** The engine's record of one attempt, handed to the plugins (see `Attempt`). */
 export class EngineAttempt implements Attempt {
@@ -17,6 +18,8 @@ export class EngineAttempt implements Attempt {
   usage: JsonObject | undefined = undefined;
   finishReason: string | undefined = undefined;
   chunks = 0;
+  traceId: string | undefined;
+  final = false;
   private priced: { cost: number | null } | undefined;
 
   constructor(
@@ -30,6 +33,8 @@ export class EngineAttempt implements Attempt {
   ) {
     this.attemptId = fallbackIndex === 0 ? requestId : randomUUID();
     this.parentRequestId = fallbackIndex === 0 ? undefined : requestId;
+    // The caller's trace, so a log row carries it even with no tracing plugin on.
+    this.traceId = request.traceparent === undefined ? undefined : parseTraceparent(request.traceparent)?.traceId;
   }
 
   get cost(): number | null {

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { gatewayError } from "../../schema/error.js";
-import { isRecord, type JsonObject } from "../../schema/json.js";
+import { isRecord } from "../../schema/json.js";
 import type { EngineResult, StreamChunk, StreamItem } from "../engine-result.js";
+import { noteAnswer } from "./note-answer.js";
 
 type StreamResult = EngineResult & { kind: "stream" };
 import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, HttpExchange, PriceAttempt, ShortCircuit } from "./plugin.js";
@@ -128,58 +129,6 @@ export class PluginPipeline {
       }
     }
   }
-}
-
-/**
- * The usage and finish reason of a JSON answer. An answer the engine holds as text (OpenAI-family
- * upstreams) is not parsed whole: the usage object is cut out of the text and parsed alone.
- */
-function noteAnswer(attempt: Attempt, result: EngineResult & { kind: "json" }): void {
-  const text = result.json;
-  if (text === undefined) {
-    if (isRecord(result.body["usage"])) attempt.usage = result.body["usage"];
-    attempt.finishReason ??= finishReasonIn(result.body);
-    return;
-  }
-  const usage = objectAfter(text, '"usage":');
-  if (usage) attempt.usage = usage;
-  const finish = /"finish_reason":"([^"]*)"/.exec(text);
-  if (finish) attempt.finishReason ??= finish[1];
-}
-
-function finishReasonIn(body: JsonObject): string | undefined {
-  const choices = body["choices"];
-  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
-  return isRecord(first) && typeof first["finish_reason"] === "string" ? first["finish_reason"] : undefined;
-}
-
-/** The JSON object that follows the last `key` in `text`, parsed; undefined when there is none. */
-function objectAfter(text: string, key: string): JsonObject | undefined {
-  const at = text.lastIndexOf(key);
-  if (at === -1) return undefined;
-  const start = at + key.length;
-  if (text.charCodeAt(start) !== 0x7b) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c) i++;
-      else if (code === 0x22) inString = false;
-      continue;
-    }
-    if (code === 0x22) inString = true;
-    else if (code === 0x7b) depth++;
-    else if (code === 0x7d && --depth === 0) {
-      try {
-        const parsed: unknown = JSON.parse(text.slice(start, i + 1));
-        return isRecord(parsed) ? parsed : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 /**

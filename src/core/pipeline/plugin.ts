@@ -58,6 +58,8 @@ export interface HttpExchange {
   durationSeconds: number;
   requestBytes: number | undefined;
   responseBytes: number | undefined;
+  /** The request's headers as Node parsed them (lower-case names), for plugins that label by a header. */
+  requestHeaders: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -96,6 +98,17 @@ export interface Attempt {
   finishReason: string | undefined;
   /** Stream chunks passed on. */
   chunks: number;
+  /**
+   * The W3C trace this attempt belongs to (32 hex digits): the caller's, from its `traceparent`,
+   * or the one a tracing plugin started. Undefined when neither exists. Logs carry it.
+   */
+  traceId: string | undefined;
+  /**
+   * Set before the post-hooks run: true when the request ends with this attempt — it succeeded, the
+   * caller left, a plugin refused with no fallback allowed, or no target is left to try. A plugin
+   * that follows a whole request (a trace's root span) closes it here.
+   */
+  final: boolean;
   /**
    * What the attempt cost in USD, from its usage and the price table: the one figure logs, metrics
    * and budgets all use. Null when the model has no price or the answer carried no usage — never a
