@@ -1,0 +1,99 @@
+import { Kysely, PostgresDialect, sql, type SqlBool } from "kysely";
+import type { PostgresSettings } from "../../config/types.js";
+import { deleteLogsByIds, deleteLogsOlderThan } from "../kysely/log-deletion.js";
+import { containsPattern } from "../kysely/log-filter-sql.js";
+import { filterValuesInsert, readFilterData } from "../kysely/log-filter-values.js";
+import { LogQueries } from "../kysely/log-queries.js";
+import { encodeLogRow, type EncodedLogRow } from "../kysely/log-row-codec.js";
+import type { LogsDatabase } from "../kysely/log-tables.js";
+import type { LogFilter, LogFilterData, LogPage, LogRow, LogSearchResult, LogStats, LogStore } from "../log-store.js";
+import { ensureTrigramIndex, migratePostgresLogs } from "./postgres-log-schema.js";
+import { createPostgresPool } from "./postgres-pool.js";
+
+/** Rows per INSERT: 25 columns each stays well under PostgreSQL's 65,535 parameters a statement. */
+const INSERT_CHUNK = 1_000;
+
+/** The request log in PostgreSQL (`logs_store.type: "postgres"`), through the same queries as SQLite's. */
+export class PostgresLogStore implements LogStore {
+  private readonly queries: LogQueries;
+
+  private constructor(
+    private readonly db: Kysely<LogsDatabase>,
+    /** Whether `content_search` has its trigram index (false: it scans; see ensureTrigramIndex). */
+    readonly contentSearchIndexed: boolean,
+  ) {
+    this.queries = new LogQueries(db, postgresContentMatcher);
+  }
+
+  /** Connects, applies pending migrations and makes sure of the content search index. */
+  static async open(settings: PostgresSettings): Promise<PostgresLogStore> {
+    const db = new Kysely<LogsDatabase>({ dialect: new PostgresDialect({ pool: createPostgresPool(settings) }) });
+    try {
+      await migratePostgresLogs(db);
+      return new PostgresLogStore(db, await ensureTrigramIndex(db));
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+
+  async insertBatch(rows: readonly LogRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        // The first row of an id wins, as a second one would conflict with it.
+        const encoded = new Map<string, EncodedLogRow>();
+        for (const row of rows.slice(start, start + INSERT_CHUNK)) if (!encoded.has(row.id)) encoded.set(row.id, encodeLogRow(row));
+        const inserted = await trx
+          .insertInto("logs")
+          .values([...encoded.values()].map((row) => row.log))
+          .onConflict((oc) => oc.column("id").doNothing())
+          .returning(["id", "seq"])
+          .execute();
+        const contents = inserted.flatMap(({ id, seq }) => {
+          const row = encoded.get(id);
+          return row ? [{ ...row.contents, seq }] : [];
+        });
+        if (contents.length > 0) await trx.insertInto("log_contents").values(contents).execute();
+      }
+      await filterValuesInsert(trx, rows)?.execute();
+    });
+  }
+
+  search(filter: LogFilter, page: LogPage): Promise<LogSearchResult> {
+    return this.queries.search(filter, page);
+  }
+
+  stats(filter: LogFilter): Promise<LogStats> {
+    return this.queries.stats(filter);
+  }
+
+  get(id: string): Promise<LogRow | undefined> {
+    return this.queries.get(id);
+  }
+
+  filterData(): Promise<LogFilterData> {
+    return readFilterData(this.db);
+  }
+
+  delete(ids: readonly string[]): Promise<number> {
+    return deleteLogsByIds(this.db, ids);
+  }
+
+  deleteOlderThan(cutoff: number): Promise<number> {
+    return deleteLogsOlderThan(this.db, cutoff);
+  }
+
+  hasLogs(): Promise<boolean> {
+    return this.queries.hasLogs();
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
+
+/** ILIKE: case-insensitive, as SQLite's trigram index is; pg_trgm's GIN index serves it. */
+function postgresContentMatcher(text: string) {
+  return sql<SqlBool>`logs.seq in (select seq from log_contents where content_summary ilike ${containsPattern(text)} escape '\\')`;
+}
