@@ -6,6 +6,7 @@ import { BUILT_IN_PROVIDERS } from "./providers/registry.js";
 import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./config/allow-list.js";
 import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { logsStoreSettings } from "./config/logs-store-settings.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
 import type { GatewayConfig, KeySettings, ProviderSettings } from "./config/types.js";
@@ -87,6 +88,7 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
       maxConnections: file.client?.max_connections ?? DEFAULTS.maxConnections,
     },
     providers,
+    logsStore: logsStoreSettings(file.logs_store, options.appDir),
     notImplemented: notImplementedFields(file, unserved),
   };
 }

@@ -33,6 +33,10 @@ export const DEFAULTS = {
   /** `x-bf-eh-*` headers one request may forward, and the longest value each may carry. */
   maxForwardedHeaders: 64,
   maxForwardedHeaderBytes: 8_192,
+  /** The request log's file in the app dir when `logs_store` is absent (Bifrost's name). */
+  logsFileName: "logs.db",
+  /** `logs_store.config.max_open_conns` (PostgreSQL), as Bifrost. */
+  postgresMaxOpenConns: 50,
 } as const;
 
 export type LogStyle = "json" | "pretty";

@@ -10,8 +10,12 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 
 /** Top-level fields Iris reads (client and providers are looked into below). */
 const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
-/** Sections holding several features, listed by their fields. */
-const LISTED_BY_FIELD = new Set(["governance", "mcp"]);
+/** Sections listed by their fields: those holding several features, and those Iris reads in part (the fields read). */
+const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["governance", new Set<string>()],
+  ["mcp", new Set<string>()],
+  ["logs_store", new Set(["enabled", "type", "config"])],
+]);
 const CLIENT_FIELDS_READ = new Set([
   "drop_excess_requests",
   "max_request_body_size_mb",
@@ -62,7 +66,7 @@ export function notImplementedFields(file: ConfigFile, unservedProviders: Readon
   for (const [name, value] of Object.entries(file)) {
     if (TOP_LEVEL_READ.has(name) || !setToSomething(value)) continue;
     if (name === "plugins" && Array.isArray(value)) fields.push(...pluginsSwitchedOn(value));
-    else if (LISTED_BY_FIELD.has(name) && isObject(value)) fields.push(...unreadFields(value, new Set(), name));
+    else if (LISTED_BY_FIELD.has(name) && isObject(value)) fields.push(...unreadFields(value, LISTED_BY_FIELD.get(name) ?? new Set(), name));
     else fields.push(name);
   }
   if (file.client) fields.push(...unreadFields(file.client, CLIENT_FIELDS_READ, "client"));

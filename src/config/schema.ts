@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { acceptedSectionsShape } from "./accepted-sections-schema.js";
+import { logsStoreSchema } from "./store-schema.js";
 
 /**
  * Bifrost's config.json (transports/config.schema.json in maximhq/bifrost). Every field Bifrost
@@ -175,6 +176,7 @@ export const configFileSchema = z
     version: z.union([z.literal(1), z.literal(2)], { message: "must be 1 or 2" }).optional(),
     client: clientSchema.optional(),
     providers: z.record(z.string(), providerSchema).optional(),
+    logs_store: logsStoreSchema.optional(),
     ...acceptedSectionsShape,
   })
   .passthrough();
