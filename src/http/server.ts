@@ -21,6 +21,7 @@ import { addCohereRoutes } from "./routes/cohere.js";
 import { addCountTokensRoutes } from "./routes/count-tokens.js";
 import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
+import { addLogsRoutes, type LogsApi } from "./routes/logs.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
 
@@ -29,6 +30,8 @@ export interface ServerDeps {
   logger: Logger;
   client: ClientSettings;
   asyncJobs: AsyncJobRunner;
+  /** The request log's API; absent when the gateway keeps no log (its routes are then 404, as in Bifrost). */
+  logs?: LogsApi;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
@@ -44,6 +47,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addCohereRoutes(router, options);
   addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);
+  if (deps.logs) addLogsRoutes(router, deps.logs, options.bodyLimits);
   return router;
 }
 
