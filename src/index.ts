@@ -8,6 +8,8 @@ import { AsyncJobRunner } from "./core/async-jobs/async-job-runner.js";
 import { Engine } from "./core/engine.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { openLogStore } from "./open-stores.js";
+import type { LogStore } from "./stores/log-store.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
@@ -31,6 +33,8 @@ export interface GatewayOptions extends StartOptions {
   /** A config.json object to use instead of reading APP_DIR/config.json (tests, embedding). */
   configObject?: unknown;
   logger?: Logger;
+  /** A request log to serve instead of opening the one `logs_store` names (tests, embedding); its owner closes it. */
+  logStore?: LogStore;
 }
 
 /** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
@@ -39,6 +43,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
+  let ownLogStore: LogStore | undefined;
+  try {
+    ownLogStore = options.logStore === undefined && config.logsStore !== undefined ? await openLogStore(config.logsStore, logger) : undefined;
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const logStore = options.logStore ?? ownLogStore;
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db) });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
@@ -53,8 +65,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await asyncJobs.close();
     await engine.close();
     await jobStore.close();
+    await ownLogStore?.close();
   };
-  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs });
+  // Issue 10: the log writer's dropped-row counter takes the place of this 0 when the logging plugin lands.
+  const logs = logStore && { store: logStore, dropped: () => 0 };
+  const { server, drain } = createGatewayServer({ engine, logger, client: config.client, asyncJobs, ...(logs ? { logs } : {}) });
   try {
     await asyncJobs.start();
     await new Promise<void>((resolve, reject) => {

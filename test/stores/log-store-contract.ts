@@ -50,7 +50,7 @@ export function logRow(overrides: Partial<LogRow> & { id: string }): LogRow {
 }
 
 /** A dozen rows, each the only one with some property a filter or sort can find. */
-const ROWS: LogRow[] = [
+export const ROWS: LogRow[] = [
   logRow({ id: 'r01', timestamp: T0 + 1 * MINUTE, latency: 120, cost: 0.002, content_summary: 'What is the Weather in Paris?' }),
   logRow({
     id: 'r02',
