@@ -17,7 +17,7 @@ export function logsStoreSettings(block: LogsStoreConfigFile | undefined, appDir
   return { type: "sqlite", path: path.resolve(appDir, sqliteConfigSchema.parse(block.config).path) };
 }
 
-export function postgresSettings(config: PostgresConfigFile): PostgresSettings {
+function postgresSettings(config: PostgresConfigFile): PostgresSettings {
   return {
     host: config.host,
     port: config.port,

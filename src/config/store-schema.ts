@@ -7,7 +7,7 @@ import { z } from "zod";
 
 const anyObject = z.object({}).passthrough();
 
-export const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
+const SSL_MODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] as const;
 
 /** A port as Bifrost writes it (a string) or as people do (a number). */
 const portSchema = z

@@ -7,7 +7,7 @@ import type { LogsDatabase } from "./log-tables.js";
  * Rows deleted per transaction. Small enough that a big prune never holds SQLite's write lock (or
  * PostgreSQL row locks) for long, so the writer's inserts slip in between batches.
  */
-export const LOG_DELETE_BATCH = 1_000;
+const LOG_DELETE_BATCH = 1_000;
 
 /** Deletes the rows with these ids (and their contents); answers how many there were. */
 export async function deleteLogsByIds(db: Kysely<LogsDatabase>, ids: readonly string[]): Promise<number> {

@@ -13,7 +13,7 @@ import { applyMigrations } from "./apply-migrations.js";
 import { SQLITE_LOG_MIGRATIONS } from "./sqlite-log-schema.js";
 
 /** Bifrost's file name for the request log, beside the config database in the app dir. */
-export const SQLITE_LOGS_FILE_NAME = "logs.db";
+const SQLITE_LOGS_FILE_NAME = "logs.db";
 
 /** How long a statement waits for another connection holding the write lock. */
 const BUSY_TIMEOUT_MS = 5_000;
