@@ -7,7 +7,9 @@ import { SqliteLogStore } from "./stores/sqlite/sqlite-log-store.js";
 /** Opens the request log `logs_store` names: a SQLite file, or a PostgreSQL database. */
 export async function openLogStore(settings: LogsStoreSettings, logger: Logger): Promise<LogStore> {
   if (settings.type === "sqlite") return SqliteLogStore.open(settings.path);
-  const store = await PostgresLogStore.open(settings.postgres);
+  const store = await PostgresLogStore.open(settings.postgres, (err) =>
+    logger.warn({ err, host: settings.postgres.host }, "a log database connection was closed by the server; the next query opens a new one"),
+  );
   if (!store.contentSearchIndexed) {
     logger.warn(
       { host: settings.postgres.host, database: settings.postgres.database },

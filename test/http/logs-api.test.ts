@@ -221,7 +221,7 @@ describe('logs API over HTTP (PostgreSQL store from logs_store config)', () => {
     gateway = await startTestGateway({
       logs_store: { enabled: true, type: 'postgres', config: { host, port: String(port), user, password: '', db_name: database, ssl_mode: 'disable' } },
     });
-    writer = await PostgresLogStore.open(server.settings);
+    writer = await PostgresLogStore.open(server.settings, () => {});
     await writer.insertBatch(ROWS);
   });
   afterAll(async () => {

@@ -25,9 +25,12 @@ export class PostgresLogStore implements LogStore {
     this.queries = new LogQueries(db, postgresContentMatcher);
   }
 
-  /** Connects, applies pending migrations and makes sure of the content search index. */
-  static async open(settings: PostgresSettings): Promise<PostgresLogStore> {
-    const db = new Kysely<LogsDatabase>({ dialect: new PostgresDialect({ pool: createPostgresPool(settings) }) });
+  /**
+   * Connects, applies pending migrations and makes sure of the content search index. `onIdleError`
+   * hears of idle connections the server ended (the pool replaces them).
+   */
+  static async open(settings: PostgresSettings, onIdleError: (err: Error) => void = () => {}): Promise<PostgresLogStore> {
+    const db = new Kysely<LogsDatabase>({ dialect: new PostgresDialect({ pool: createPostgresPool(settings, onIdleError) }) });
     try {
       await migratePostgresLogs(db);
       return new PostgresLogStore(db, await ensureTrigramIndex(db));

@@ -15,9 +15,13 @@ const NUMBER_TYPES = {
     oid === INT8_OID || oid === NUMERIC_OID ? (text: string) => Number(text) : (pg.types.getTypeParser(oid, format) as (text: string) => unknown),
 };
 
-/** A connection pool for Bifrost's PostgreSQL settings. */
-export function createPostgresPool(settings: PostgresSettings): pg.Pool {
-  return new pg.Pool({
+/**
+ * A connection pool for Bifrost's PostgreSQL settings. An idle connection the server ends (a
+ * restart, a failover, an admin's pg_terminate_backend) is dropped from the pool and the next query
+ * opens a new one; it is reported to `onIdleError`, since an unheard pool error would end the process.
+ */
+export function createPostgresPool(settings: PostgresSettings, onIdleError: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({
     host: settings.host,
     port: settings.port,
     user: settings.user,
@@ -28,6 +32,8 @@ export function createPostgresPool(settings: PostgresSettings): pg.Pool {
     ...(settings.connMaxLifetimeMs === undefined ? {} : { maxLifetimeSeconds: Math.max(1, Math.round(settings.connMaxLifetimeMs / 1000)) }),
     types: NUMBER_TYPES,
   });
+  pool.on("error", onIdleError);
+  return pool;
 }
 
 /**
