@@ -1,12 +1,11 @@
 import { Kysely, PostgresDialect, sql, type SqlBool } from "kysely";
 import type { PostgresSettings } from "../../config/types.js";
-import { deleteLogsByIds, deleteLogsOlderThan } from "../kysely/log-deletion.js";
+import { KyselyLogStore } from "../kysely/kysely-log-store.js";
 import { containsPattern } from "../kysely/log-filter-sql.js";
-import { filterValuesInsert, readFilterData } from "../kysely/log-filter-values.js";
-import { LogQueries } from "../kysely/log-queries.js";
+import { filterValuesInsert } from "../kysely/log-filter-values.js";
 import { encodeLogRow, type EncodedLogRow } from "../kysely/log-row-codec.js";
 import type { LogsDatabase } from "../kysely/log-tables.js";
-import type { LogFilter, LogFilterData, LogPage, LogRow, LogSearchResult, LogStats, LogStore } from "../log-store.js";
+import type { LogRow } from "../log-store.js";
 import { ensureTrigramIndex, migratePostgresLogs } from "./postgres-log-schema.js";
 import { createPostgresPool } from "./postgres-pool.js";
 
@@ -14,15 +13,13 @@ import { createPostgresPool } from "./postgres-pool.js";
 const INSERT_CHUNK = 1_000;
 
 /** The request log in PostgreSQL (`logs_store.type: "postgres"`), through the same queries as SQLite's. */
-export class PostgresLogStore implements LogStore {
-  private readonly queries: LogQueries;
-
+export class PostgresLogStore extends KyselyLogStore {
   private constructor(
-    private readonly db: Kysely<LogsDatabase>,
+    db: Kysely<LogsDatabase>,
     /** Whether `content_search` has its trigram index (false: it scans; see ensureTrigramIndex). */
     readonly contentSearchIndexed: boolean,
   ) {
-    this.queries = new LogQueries(db, postgresContentMatcher);
+    super(db, postgresContentMatcher);
   }
 
   /**
@@ -61,38 +58,6 @@ export class PostgresLogStore implements LogStore {
       }
       await filterValuesInsert(trx, rows)?.execute();
     });
-  }
-
-  search(filter: LogFilter, page: LogPage): Promise<LogSearchResult> {
-    return this.queries.search(filter, page);
-  }
-
-  stats(filter: LogFilter): Promise<LogStats> {
-    return this.queries.stats(filter);
-  }
-
-  get(id: string): Promise<LogRow | undefined> {
-    return this.queries.get(id);
-  }
-
-  filterData(): Promise<LogFilterData> {
-    return readFilterData(this.db);
-  }
-
-  delete(ids: readonly string[]): Promise<number> {
-    return deleteLogsByIds(this.db, ids);
-  }
-
-  deleteOlderThan(cutoff: number): Promise<number> {
-    return deleteLogsOlderThan(this.db, cutoff);
-  }
-
-  hasLogs(): Promise<boolean> {
-    return this.queries.hasLogs();
-  }
-
-  close(): Promise<void> {
-    return this.db.destroy();
   }
 }
 

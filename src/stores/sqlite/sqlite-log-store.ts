@@ -2,13 +2,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql, type SqlBool } from "kysely";
+import { KyselyLogStore } from "../kysely/kysely-log-store.js";
 import { containsPattern } from "../kysely/log-filter-sql.js";
-import { filterValuesInsert, readFilterData } from "../kysely/log-filter-values.js";
-import { deleteLogsByIds, deleteLogsOlderThan } from "../kysely/log-deletion.js";
-import { LogQueries } from "../kysely/log-queries.js";
+import { filterValuesInsert } from "../kysely/log-filter-values.js";
 import { encodeLogRow } from "../kysely/log-row-codec.js";
 import type { LogsDatabase } from "../kysely/log-tables.js";
-import type { LogFilter, LogFilterData, LogPage, LogRow, LogSearchResult, LogStats, LogStore } from "../log-store.js";
+import type { LogRow } from "../log-store.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { SQLITE_LOG_MIGRATIONS } from "./sqlite-log-schema.js";
 
@@ -55,16 +54,15 @@ const LOG_COLUMNS = [
 const CONTENT_COLUMNS = ["error_details", "input_history", "output_message", "params", "raw_request", "raw_response", "metadata", "content_summary"] as const;
 
 /** The request log in a SQLite file (`<appDir>/logs.db` unless `logs_store.config.path` says otherwise). */
-export class SqliteLogStore implements LogStore {
-  private readonly queries: LogQueries;
+export class SqliteLogStore extends KyselyLogStore {
   private readonly insertLog: Database.Statement;
   private readonly insertContents: Database.Statement;
 
   private constructor(
     private readonly database: Database.Database,
-    private readonly db: Kysely<LogsDatabase>,
+    db: Kysely<LogsDatabase>,
   ) {
-    this.queries = new LogQueries(db, sqliteContentMatcher);
+    super(db, sqliteContentMatcher);
     this.insertLog = database.prepare(
       `insert into logs (${LOG_COLUMNS.join(", ")}) values (${LOG_COLUMNS.map((c) => `@${c}`).join(", ")}) on conflict(id) do nothing returning seq`,
     );
@@ -114,38 +112,6 @@ export class SqliteLogStore implements LogStore {
       })();
       return Promise.resolve();
     });
-  }
-
-  search(filter: LogFilter, page: LogPage): Promise<LogSearchResult> {
-    return this.queries.search(filter, page);
-  }
-
-  stats(filter: LogFilter): Promise<LogStats> {
-    return this.queries.stats(filter);
-  }
-
-  get(id: string): Promise<LogRow | undefined> {
-    return this.queries.get(id);
-  }
-
-  filterData(): Promise<LogFilterData> {
-    return readFilterData(this.db);
-  }
-
-  delete(ids: readonly string[]): Promise<number> {
-    return deleteLogsByIds(this.db, ids);
-  }
-
-  deleteOlderThan(cutoff: number): Promise<number> {
-    return deleteLogsOlderThan(this.db, cutoff);
-  }
-
-  hasLogs(): Promise<boolean> {
-    return this.queries.hasLogs();
-  }
-
-  close(): Promise<void> {
-    return this.db.destroy();
   }
 }
 
