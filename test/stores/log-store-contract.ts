@@ -253,6 +253,53 @@ export function describeLogStore(name: string, open: () => Promise<LogStoreHarne
       });
     });
 
+    it('keeps stats over any time window exact across hours, duplicate inserts, deletes and prunes', async () => {
+      const HOUR = 60 * MINUTE;
+      const rows = Array.from({ length: 300 }, (_, i) =>
+        logRow({
+          id: `h${String(i).padStart(3, '0')}`,
+          timestamp: T0 + Math.floor(i * 7.3 * MINUTE) + (i % 7) * 1000,
+          status: i % 11 === 0 ? 'error' : i % 29 === 0 ? 'processing' : 'success',
+          latency: i % 29 === 0 ? null : 10 + (i % 97),
+          token_usage: i % 13 === 0 ? null : { prompt_tokens: i, completion_tokens: 1, total_tokens: i + 1 },
+          cost: i % 17 === 0 ? null : i / 1000,
+        }),
+      );
+      const windows: LogFilter[] = [
+        {},
+        { startTime: T0 + 90 * MINUTE + 123 },
+        { endTime: T0 + 20 * HOUR - 1 },
+        { startTime: T0 + 2 * HOUR, endTime: T0 + 5 * HOUR - 1 },
+        { startTime: T0 + 2 * HOUR + 5, endTime: T0 + 2 * HOUR + 50 * MINUTE },
+        { startTime: T0 + 3 * HOUR + 1, endTime: T0 + 30 * HOUR + 17 },
+        { startTime: T0 + 3 * HOUR + 1, endTime: T0 + 30 * HOUR + 17, providers: ['openai'] },
+      ];
+      const check = async (live: LogRow[]) => {
+        for (const window of windows) {
+          const expected = expectedStats(
+            live.filter((row) => (window.startTime ?? -Infinity) <= row.timestamp && row.timestamp <= (window.endTime ?? Infinity)),
+          );
+          for (const stats of [await store().stats(window), (await store().search(window, PAGE)).stats]) {
+            expect(stats.total_requests, JSON.stringify(window)).toBe(expected.total_requests);
+            expect(stats.total_tokens, JSON.stringify(window)).toBe(expected.total_tokens);
+            expect(stats.success_rate).toBeCloseTo(expected.success_rate, 9);
+            expect(stats.average_latency).toBeCloseTo(expected.average_latency, 9);
+            expect(stats.total_cost).toBeCloseTo(expected.total_cost, 9);
+          }
+        }
+      };
+      await store().insertBatch(rows);
+      await store().insertBatch(rows.slice(0, 50));
+      await check(rows);
+      await store().delete(rows.filter((_, i) => i % 5 === 0).map((row) => row.id));
+      let live = rows.filter((_, i) => i % 5 !== 0);
+      await check(live);
+      const cutoff = T0 + 10 * HOUR + 30 * MINUTE;
+      await store().deleteOlderThan(cutoff);
+      live = live.filter((row) => row.timestamp >= cutoff);
+      await check(live);
+    });
+
     it('lists the distinct values present for filter pickers, and forgets those no row has any more', async () => {
       await store().insertBatch(ROWS);
       await store().insertBatch([logRow({ id: 'r11', virtual_key_id: 'vk-1', virtual_key_name: 'Team A (renamed)' })]);
@@ -295,6 +342,20 @@ export function describeLogStore(name: string, open: () => Promise<LogStoreHarne
       expect(await store().deleteOlderThan(T0)).toBe(0);
     });
   });
+}
+
+/** Stats as the API defines them, computed by hand. */
+function expectedStats(rows: readonly LogRow[]) {
+  const succeeded = rows.filter((row) => row.status === 'success').length;
+  const finished = succeeded + rows.filter((row) => row.status === 'error').length;
+  const latencies = rows.flatMap((row) => (row.latency === null ? [] : [row.latency]));
+  return {
+    total_requests: rows.length,
+    success_rate: finished === 0 ? 0 : (succeeded / finished) * 100,
+    average_latency: latencies.length === 0 ? 0 : latencies.reduce((a, b) => a + b, 0) / latencies.length,
+    total_tokens: rows.reduce((sum, row) => sum + (row.token_usage?.total_tokens ?? 0), 0),
+    total_cost: rows.reduce((sum, row) => sum + (row.cost ?? 0), 0),
+  };
 }
 
 function costOf(id: string): number | null {

@@ -16,7 +16,7 @@ describeLogStore('PostgreSQL log store', async () => {
   return {
     store,
     async reset() {
-      await sql`truncate logs, log_contents, log_filter_values`.execute(admin);
+      await sql`truncate logs, log_contents, log_filter_values, log_hourly_totals`.execute(admin);
     },
     async close() {
       await store.close();

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import { pruneFilterValues } from "./log-filter-values.js";
+import { subtractFromHourlyTotals } from "./log-hourly-totals.js";
 import type { LogsDatabase } from "./log-tables.js";
 
 /**
@@ -44,6 +45,7 @@ export async function deleteLogsOlderThan(db: Kysely<LogsDatabase>, cutoff: numb
 
 async function deleteSeqs(trx: Kysely<LogsDatabase>, seqs: readonly number[]): Promise<number> {
   if (seqs.length === 0) return 0;
+  await subtractFromHourlyTotals(trx, seqs);
   await trx.deleteFrom("log_contents").where("seq", "in", seqs).execute();
   const result = await trx.deleteFrom("logs").where("seq", "in", seqs).executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { LogFilter, LogPage, LogRow, LogSearchResult, LogSortField, LogStats } from "../log-store.js";
 import { logFilterCondition, type ContentMatcher } from "./log-filter-sql.js";
+import { addSums, hourlySums, NO_SUMS, splitByHours, statsOf, type LogSums } from "./log-hourly-totals.js";
 import { decodeLogRow } from "./log-row-codec.js";
 import type { LogsDatabase } from "./log-tables.js";
 
@@ -11,6 +12,11 @@ const SORT_COLUMNS = {
   cost: "logs.cost",
 } as const satisfies Record<LogSortField, string>;
 
+/** A filter that only bounds time, which the hourly totals can answer. */
+function onlyTimeBounds(filter: LogFilter): boolean {
+  return Object.entries(filter).every(([key, value]) => value === undefined || key === "startTime" || key === "endTime");
+}
+
 /** Reads of the logs API, written once for every SQL database kysely speaks to. */
 export class LogQueries {
   constructor(
@@ -20,44 +26,72 @@ export class LogQueries {
 
   /** One page of rows, and the count and stats of every row the filter matches. */
   async search(filter: LogFilter, page: LogPage): Promise<LogSearchResult> {
+    const [rows, stats] = await Promise.all([this.page(filter, page), this.stats(filter)]);
+    return { logs: rows, totalCount: stats.total_requests, stats };
+  }
+
+  /** The page is chosen on `logs` alone (narrow rows, often an index walk); only its rows are then read whole. */
+  private async page(filter: LogFilter, page: LogPage): Promise<LogRow[]> {
     const column = SORT_COLUMNS[page.sortBy];
-    const [rows, stats] = await Promise.all([
-      this.rowsWithContents()
+    const seqs = (
+      await this.db
+        .selectFrom("logs")
+        .select("logs.seq")
         .where((eb) => logFilterCondition(eb, filter, this.contentContains))
         // Rows without the value (no cost, no latency yet) come last either way; the id breaks ties so pages never overlap.
         .orderBy(column, (ob) => (column === "logs.timestamp" ? ob[page.order]() : ob[page.order]().nullsLast()))
         .orderBy("logs.id", page.order)
         .limit(page.limit)
         .offset(page.offset)
-        .execute(),
-      this.stats(filter),
-    ]);
-    return { logs: rows.map(decodeLogRow), totalCount: stats.total_requests, stats };
+        .execute()
+    ).map((row) => row.seq);
+    if (seqs.length === 0) return [];
+    const rows = new Map((await this.rowsWithContents().select("logs.seq").where("logs.seq", "in", seqs).execute()).map((row) => [row.seq, row]));
+    return seqs.flatMap((seq) => {
+      const row = rows.get(seq);
+      return row ? [decodeLogRow(row)] : [];
+    });
   }
 
-  /** Count, success rate (of the rows that finished), mean latency and totals, in one pass. */
+  /**
+   * Count, success rate (of the rows that finished), mean latency and totals. With no filter but
+   * a time window, from the hourly totals plus the partial hours at its edges; otherwise in one
+   * pass over the matching rows (an index-only scan for a single filter).
+   */
   async stats(filter: LogFilter): Promise<LogStats> {
+    const hours = onlyTimeBounds(filter) ? splitByHours(filter.startTime, filter.endTime) : undefined;
+    if (!hours) return statsOf(await this.sums(filter));
+    const [whole, before, after] = await Promise.all([
+      hourlySums(this.db, hours.firstHour, hours.lastHour),
+      hours.before ? this.sums(hours.before) : NO_SUMS,
+      hours.after ? this.sums(hours.after) : NO_SUMS,
+    ]);
+    return statsOf(addSums(addSums(whole, before), after));
+  }
+
+  private async sums(filter: LogFilter): Promise<LogSums> {
     const row = await this.db
       .selectFrom("logs")
       .where((eb) => logFilterCondition(eb, filter, this.contentContains))
       .select((eb) => [
-        eb.fn.countAll().as("total"),
+        eb.fn.countAll().as("requests"),
         eb.fn.sum(eb.case().when("logs.status", "=", "success").then(1).else(0).end()).as("succeeded"),
         eb.fn.sum(eb.case().when("logs.status", "=", "error").then(1).else(0).end()).as("failed"),
-        eb.fn.avg("logs.latency").as("average_latency"),
+        eb.fn.sum("logs.latency").as("latency_sum"),
+        eb.fn.count("logs.latency").as("latency_count"),
         eb.fn.sum("logs.total_tokens").as("total_tokens"),
         eb.fn.sum("logs.cost").as("total_cost"),
       ])
       .executeTakeFirstOrThrow();
     // PostgreSQL answers counts and sums of bigints as numeric text; SQLite as numbers.
-    const succeeded = Number(row.succeeded ?? 0);
-    const finished = succeeded + Number(row.failed ?? 0);
     return {
-      total_requests: Number(row.total),
-      success_rate: finished === 0 ? 0 : (succeeded / finished) * 100,
-      average_latency: Number(row.average_latency ?? 0),
-      total_tokens: Number(row.total_tokens ?? 0),
-      total_cost: Number(row.total_cost ?? 0),
+      requests: Number(row.requests),
+      succeeded: Number(row.succeeded ?? 0),
+      failed: Number(row.failed ?? 0),
+      latencySum: Number(row.latency_sum ?? 0),
+      latencyCount: Number(row.latency_count),
+      totalTokens: Number(row.total_tokens ?? 0),
+      totalCost: Number(row.total_cost ?? 0),
     };
   }
 

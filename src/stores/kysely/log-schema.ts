@@ -9,27 +9,30 @@ export interface LogMigration {
   up(db: Kysely<LogsDatabase>): Promise<void>;
 }
 
+/** What stats sum: carried by every filter's index, so stats over a filter never read the table itself. */
+const STATS_COLUMNS = ["status", "latency", "total_tokens", "cost"];
+
 /**
- * Every filter of the logs API has an index that also orders by (timestamp, id), so "rows of this
- * model, newest first" walks one index and stops after a page. Sorts by latency, tokens or cost
- * end in `id` for the same reason: ties broken by id keep pages stable. The last index holds every
- * column the stats sum, so stats over a time window never touch the table itself.
+ * Every filter of the logs API has an index that orders by (timestamp, id) after its column, so
+ * "rows of this model, newest first" walks one index and stops after a page, and that then holds
+ * the columns stats sum, so counting and summing the same rows is an index-only scan. Sorts by
+ * latency, tokens or cost end in `id` for the same reason: ties broken by id keep pages stable.
  */
 const LOG_INDEXES: ReadonlyArray<{ name: string; columns: string[] }> = [
   { name: "idx_logs_timestamp", columns: ["timestamp", "id"] },
   { name: "idx_logs_ts_provider_status", columns: ["timestamp", "provider", "status"] },
-  { name: "idx_logs_provider", columns: ["provider", "timestamp", "id"] },
-  { name: "idx_logs_model", columns: ["model", "timestamp", "id"] },
-  { name: "idx_logs_status", columns: ["status", "timestamp", "id"] },
-  { name: "idx_logs_object_type", columns: ["object_type", "timestamp", "id"] },
-  { name: "idx_logs_selected_key_name", columns: ["selected_key_name", "timestamp", "id"] },
-  { name: "idx_logs_virtual_key_id", columns: ["virtual_key_id", "timestamp", "id"] },
+  { name: "idx_logs_provider", columns: ["provider", "timestamp", "id", ...STATS_COLUMNS] },
+  { name: "idx_logs_model", columns: ["model", "timestamp", "id", ...STATS_COLUMNS] },
+  { name: "idx_logs_status", columns: ["status", "timestamp", "id", "latency", "total_tokens", "cost"] },
+  { name: "idx_logs_object_type", columns: ["object_type", "timestamp", "id", ...STATS_COLUMNS] },
+  { name: "idx_logs_selected_key_name", columns: ["selected_key_name", "timestamp", "id", ...STATS_COLUMNS] },
+  { name: "idx_logs_virtual_key_id", columns: ["virtual_key_id", "timestamp", "id", ...STATS_COLUMNS] },
   { name: "idx_logs_parent_request_id", columns: ["parent_request_id"] },
   { name: "idx_logs_stop_reason", columns: ["stop_reason"] },
   { name: "idx_logs_latency", columns: ["latency", "id"] },
   { name: "idx_logs_total_tokens", columns: ["total_tokens", "id"] },
   { name: "idx_logs_cost", columns: ["cost", "id"] },
-  { name: "idx_logs_stats", columns: ["timestamp", "status", "latency", "total_tokens", "cost"] },
+  { name: "idx_logs_stats", columns: ["timestamp", ...STATS_COLUMNS] },
 ];
 
 /** The tables and indexes both stores share; each store adds its own content search on top. */
@@ -83,6 +86,17 @@ export async function createLogTables(db: Kysely<LogsDatabase>, dialect: LogSqlD
     .addColumn("value", "text", (c) => c.notNull())
     .addColumn("label", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("pk_log_filter_values", ["kind", "value"])
+    .execute();
+  await db.schema
+    .createTable("log_hourly_totals")
+    .addColumn("hour", "bigint", (c) => c.notNull())
+    .addColumn("status", "text", (c) => c.notNull())
+    .addColumn("requests", "bigint", (c) => c.notNull())
+    .addColumn("latency_sum", "double precision", (c) => c.notNull())
+    .addColumn("latency_count", "bigint", (c) => c.notNull())
+    .addColumn("total_tokens", "bigint", (c) => c.notNull())
+    .addColumn("total_cost", "double precision", (c) => c.notNull())
+    .addPrimaryKeyConstraint("pk_log_hourly_totals", ["hour", "status"])
     .execute();
   for (const index of LOG_INDEXES) await db.schema.createIndex(index.name).on("logs").columns(index.columns).execute();
 }

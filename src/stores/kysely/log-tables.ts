@@ -67,8 +67,20 @@ export interface LogFilterValuesTable {
 
 export type FilterValueKind = "model" | "provider" | "selected_key_name" | "object" | "stop_reason" | "virtual_key";
 
+/** Sums of the rows of one hour (epoch ms / 3,600,000) and status; see log-hourly-totals.ts. */
+export interface LogHourlyTotalsTable {
+  hour: number;
+  status: LogStatus;
+  requests: number;
+  latency_sum: number;
+  latency_count: number;
+  total_tokens: number;
+  total_cost: number;
+}
+
 export interface LogsDatabase {
   logs: LogsTable;
   log_contents: LogContentsTable;
   log_filter_values: LogFilterValuesTable;
+  log_hourly_totals: LogHourlyTotalsTable;
 }

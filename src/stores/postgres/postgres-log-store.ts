@@ -3,6 +3,7 @@ import type { PostgresSettings } from "../../config/types.js";
 import { KyselyLogStore } from "../kysely/kysely-log-store.js";
 import { containsPattern } from "../kysely/log-filter-sql.js";
 import { filterValuesInsert } from "../kysely/log-filter-values.js";
+import { hourlyTotalsUpsert } from "../kysely/log-hourly-totals.js";
 import { encodeLogRow, type EncodedLogRow } from "../kysely/log-row-codec.js";
 import type { LogsDatabase } from "../kysely/log-tables.js";
 import type { LogRow } from "../log-store.js";
@@ -37,26 +38,31 @@ export class PostgresLogStore extends KyselyLogStore {
     }
   }
 
+  /** Multi-row INSERTs in one transaction, then the filter values and hourly totals of the rows inserted. */
   async insertBatch(rows: readonly LogRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      const inserted: LogRow[] = [];
       for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
         // The first row of an id wins, as a second one would conflict with it.
-        const encoded = new Map<string, EncodedLogRow>();
-        for (const row of rows.slice(start, start + INSERT_CHUNK)) if (!encoded.has(row.id)) encoded.set(row.id, encodeLogRow(row));
-        const inserted = await trx
+        const chunk = new Map<string, { row: LogRow; encoded: EncodedLogRow }>();
+        for (const row of rows.slice(start, start + INSERT_CHUNK)) if (!chunk.has(row.id)) chunk.set(row.id, { row, encoded: encodeLogRow(row) });
+        const added = await trx
           .insertInto("logs")
-          .values([...encoded.values()].map((row) => row.log))
+          .values([...chunk.values()].map(({ encoded }) => encoded.log))
           .onConflict((oc) => oc.column("id").doNothing())
           .returning(["id", "seq"])
           .execute();
-        const contents = inserted.flatMap(({ id, seq }) => {
-          const row = encoded.get(id);
-          return row ? [{ ...row.contents, seq }] : [];
+        const contents = added.flatMap(({ id, seq }) => {
+          const entry = chunk.get(id);
+          if (!entry) return [];
+          inserted.push(entry.row);
+          return [{ ...entry.encoded.contents, seq }];
         });
         if (contents.length > 0) await trx.insertInto("log_contents").values(contents).execute();
       }
-      await filterValuesInsert(trx, rows)?.execute();
+      await filterValuesInsert(trx, inserted)?.execute();
+      await hourlyTotalsUpsert(trx, inserted)?.execute();
     });
   }
 }

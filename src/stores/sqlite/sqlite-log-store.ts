@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect, sql, type SqlBool } from "kysely";
 import { KyselyLogStore } from "../kysely/kysely-log-store.js";
 import { containsPattern } from "../kysely/log-filter-sql.js";
 import { filterValuesInsert } from "../kysely/log-filter-values.js";
+import { hourlyTotalsUpsert } from "../kysely/log-hourly-totals.js";
 import { encodeLogRow } from "../kysely/log-row-codec.js";
 import type { LogsDatabase } from "../kysely/log-tables.js";
 import type { LogRow } from "../log-store.js";
@@ -96,19 +97,24 @@ export class SqliteLogStore extends KyselyLogStore {
     }
   }
 
-  /** One transaction of prepared statements: a row, its contents, then the batch's filter values. */
+  /** One transaction of prepared statements: each row and its contents, then the filter values and hourly totals of those inserted. */
   async insertBatch(rows: readonly LogRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const filterValues = filterValuesInsert(this.db, rows)?.compile();
     // Holding kysely's connection keeps this transaction out of any of kysely's (a prune's batch) in flight.
     await this.db.connection().execute(() => {
       this.database.transaction(() => {
+        const inserted: LogRow[] = [];
         for (const row of rows) {
           const { log, contents } = encodeLogRow(row);
-          const inserted = this.insertLog.get(log) as { seq: number } | undefined;
-          if (inserted) this.insertContents.run({ ...contents, seq: inserted.seq });
+          const added = this.insertLog.get(log) as { seq: number } | undefined;
+          if (!added) continue;
+          this.insertContents.run({ ...contents, seq: added.seq });
+          inserted.push(row);
         }
-        if (filterValues) this.database.prepare(filterValues.sql).run(...filterValues.parameters);
+        for (const query of [filterValuesInsert(this.db, inserted), hourlyTotalsUpsert(this.db, inserted)]) {
+          const compiled = query?.compile();
+          if (compiled) this.database.prepare(compiled.sql).run(...compiled.parameters);
+        }
       })();
       return Promise.resolve();
     });
