@@ -48,7 +48,22 @@ module.exports = {
       comment: "A store implementation fulfils an interface of stores/; it never reaches into the engine, plugins or routes it serves.",
       severity: "error",
       from: { path: "^src/stores/([^/]+)/" },
-      to: { path: "^src/", pathNot: ["^src/stores/[^/]+\\.ts$", "^src/stores/$1/", "^src/(schema|config)/"] },
+      to: { path: "^src/", pathNot: ["^src/stores/[^/]+\\.ts$", "^src/stores/$1/", "^src/stores/kysely/", "^src/(schema|config)/"] },
+    },
+    {
+      name: "only-sql-stores-share-the-kysely-queries",
+      comment:
+        'stores/kysely/ holds the log store\'s SQL written once for SQLite and PostgreSQL ("through the same query code"); only those two implementations use it, and it knows neither.',
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/stores/(sqlite|postgres|kysely)/" },
+      to: { path: "^src/stores/kysely/" },
+    },
+    {
+      name: "the-shared-sql-knows-no-database",
+      comment: "The shared queries stay dialect-agnostic: what differs between SQLite and PostgreSQL is passed in by the store that uses them.",
+      severity: "error",
+      from: { path: "^src/stores/kysely/" },
+      to: { path: "^src/stores/(sqlite|postgres)/" },
     },
     {
       name: "core-reaches-providers-through-the-registry",

@@ -13,6 +13,9 @@ import { priceOf } from "./core/pricing/price-of.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { TelemetryPlugin } from "./plugins/telemetry/telemetry-plugin.js";
+import { openLogStore } from "./open-stores.js";
+import type { LogStore } from "./stores/log-store.js";
+import { createLoggingPlugin, type LoggingPlugin, type LoggingSettings as LoggingWriterSettings } from "./plugins/logging/logging-plugin.js";
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
@@ -40,6 +43,8 @@ export interface GatewayOptions extends StartOptions {
   plugins?: readonly GatewayPlugin[];
   /** Prices each attempt (`Attempt.cost`) instead of the price catalog (tests, embedding). */
   price?: PriceAttempt;
+  /** A request log to serve instead of opening the one `logs_store` names (tests, embedding); its owner closes it. */
+  logStore?: LogStore;
 }
 
 /** Loads config, starts the engine, the async job runner (on the app dir's SQLite) and the HTTP server; resolves once listening. */
@@ -48,14 +53,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger ?? createLogger(config.logLevel, config.logStyle);
   for (const warning of configWarnings(config)) logger.warn(warning.details, warning.message);
   const db = await openSqliteDatabase(config.appDir);
+  // The request log: its store (logs_store, logs.db by default) and the plugin that fills it, unless logging is off.
+  const logging = config.logging.enabled && (options.logStore !== undefined || config.logsStore !== undefined);
+  let ownLogStore: LogStore | undefined;
+  try {
+    ownLogStore = logging && options.logStore === undefined && config.logsStore !== undefined ? await openLogStore(config.logsStore, logger) : undefined;
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const logStore = logging ? (options.logStore ?? ownLogStore) : undefined;
   // pricing_url is loaded at start and kept fresh; `priceOf(pricing, attempt)` prices an attempt.
   const pricing = createPriceCatalog(config.pricing, logger);
   const price: PriceAttempt = options.price ?? ((attempt) => priceOf(pricing, attempt));
   // Observability first, so it sees every attempt, even one a later plugin answers or refuses.
   const otel = config.otel ? await startOtelPlugin(config.otel) : undefined;
   const telemetry = config.telemetry ? new TelemetryPlugin(config.telemetry) : undefined;
-  const observability = [otel, telemetry].filter((plugin) => plugin !== undefined);
-  const pipeline = new PluginPipeline([...observability, ...(options.plugins ?? [])], logger, price);
+  const requestLog: LoggingPlugin | undefined = logStore ? createLoggingPlugin(logStore, loggingWriterSettings(config), logger) : undefined;
+  const configured = [otel, telemetry, requestLog].filter((plugin) => plugin !== undefined);
+  const pipeline = new PluginPipeline([...configured, ...(options.plugins ?? [])], logger, price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);
   const asyncJobs = new AsyncJobRunner({
@@ -72,6 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await pipeline.close();
     await engine.close();
     await jobStore.close();
+    await ownLogStore?.close();
   };
   const { server, drain } = createGatewayServer({
     engine,
@@ -80,6 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     asyncJobs,
     pipeline,
     ...(telemetry ? { scrapeMetrics: () => telemetry.scrape(), requestLabels: telemetry.customLabels } : {}),
+    ...(logStore && requestLog ? { logs: { store: logStore, dropped: () => requestLog.dropped() } } : {}),
   });
   try {
     await asyncJobs.start();
@@ -122,3 +140,14 @@ async function startOtelPlugin(settings: OtelSettings): Promise<GatewayPlugin> {
 }
 
 export { ConfigError } from "./load-config.js";
+
+/** The log writer's settings: Bifrost's queue and batch figures, with what config says about content and retention. */
+function loggingWriterSettings(config: GatewayConfig): LoggingWriterSettings {
+  return {
+    contentLogging: config.logging.contentLogging,
+    retentionDays: config.logging.retentionDays,
+    capacity: DEFAULTS.logQueueCapacity,
+    batchSize: DEFAULTS.logBatchSize,
+    intervalMs: DEFAULTS.logBatchIntervalMs,
+  };
+}

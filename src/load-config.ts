@@ -6,6 +6,7 @@ import { BUILT_IN_PROVIDERS } from "./providers/registry.js";
 import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./config/allow-list.js";
 import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { logsStoreSettings } from "./config/logs-store-settings.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
 import type { PricingOverrideConfig } from "./config/pricing-schema.js";
 import { otelSettingsOf, telemetrySettingsOf } from "./config/observability-settings.js";
@@ -93,6 +94,7 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     pricing: pricingSettings(file, providers),
     telemetry: telemetrySettingsOf(file),
     otel: otelSettingsOf(file),
+    logsStore: logsStoreSettings(file.logs_store, options.appDir),
     notImplemented: notImplementedFields(file, unserved),
   };
 }

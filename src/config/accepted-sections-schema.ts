@@ -14,7 +14,7 @@ const objects = z.array(anyObject);
 const strings = z.array(z.string());
 const count = z.number().int().nonnegative();
 
-/** `{ enabled, type, config }`: config_store, logs_store, vector_store. */
+/** `{ enabled, type, config }`: config_store, vector_store (logs_store has its own schema: store-schema.ts). */
 const storeSchema = z
   .object({
     enabled: z.boolean().optional(),
@@ -80,13 +80,6 @@ const webhookSchema = z
   })
   .passthrough();
 
-const logsStoreSchema = storeSchema.extend({
-  writer: anyObject.optional(),
-  object_storage: anyObject.optional(),
-  object_storage_exclude_fields: strings.optional(),
-  retention_days: count.optional(),
-});
-
 const configStoreSchema = storeSchema.extend({ vault_store: anyObject.optional() });
 
 const vectorStoreSchema = storeSchema;
@@ -111,7 +104,6 @@ export const acceptedSectionsShape = {
   mcp: mcpSchema.optional(),
   vector_store: vectorStoreSchema.optional(),
   config_store: configStoreSchema.optional(),
-  logs_store: logsStoreSchema.optional(),
   plugins: z.array(pluginSchema).optional(),
   websocket: websocketSchema.optional(),
   webhooks: z.array(webhookSchema).optional(),

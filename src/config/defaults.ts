@@ -54,6 +54,10 @@ export const DEFAULTS = {
   otelServiceName: "bifrost",
   /** Plain-text gRPC to the collector unless a profile says otherwise (Bifrost's `insecure` default). */
   otelInsecure: true,
+  /** The request log's file in the app dir when `logs_store` is absent (Bifrost's name). */
+  logsFileName: "logs.db",
+  /** `logs_store.config.max_open_conns` (PostgreSQL), as Bifrost. */
+  postgresMaxOpenConns: 50,
 } as const;
 
 export type LogStyle = "json" | "pretty";

@@ -11,11 +11,12 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 
 /** Top-level fields Iris reads (client and providers are looked into below). */
 const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
-/** Sections holding several features, listed by their fields, with the fields Iris reads. */
+/** Sections listed by their fields: those holding several features, and those Iris reads in part (the fields read). */
 const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["governance", new Set(["pricing_overrides"])],
   ["mcp", new Set<string>()],
   ["framework", new Set(["pricing"])],
+  ["logs_store", new Set(["enabled", "type", "config"])],
 ]);
 const PRICING_FIELDS_READ = new Set(["pricing_url", "pricing_sync_interval"]);
 /** Pricing-override scopes Iris applies; the others need governance's keys and virtual keys. */

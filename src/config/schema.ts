@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { acceptedSectionsShape } from "./accepted-sections-schema.js";
 import { pricingConfigSchema } from "./pricing-schema.js";
+import { logsStoreSchema } from "./store-schema.js";
 
 /**
  * Bifrost's config.json (transports/config.schema.json in maximhq/bifrost). Every field Bifrost
@@ -177,6 +178,7 @@ export const configFileSchema = z
     client: clientSchema.optional(),
     providers: z.record(z.string(), providerSchema).optional(),
     framework: z.object({ pricing: pricingConfigSchema.optional() }).passthrough().optional(),
+    logs_store: logsStoreSchema.optional(),
     ...acceptedSectionsShape,
   })
   .passthrough();

@@ -142,6 +142,25 @@ export interface OtelSettings {
   serviceName: string;
   exports: OtelExportSettings[];
 }
+/** A PostgreSQL server as Bifrost's store configs name it (`host`, `port`, `user`, `password`, `db_name`, `ssl_mode`, …). */
+export interface PostgresSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string;
+  /** libpq's `sslmode`: disable, allow, prefer, require, verify-ca, verify-full. */
+  sslMode: PostgresSslMode;
+  /** `max_open_conns`: the pool's size. */
+  maxOpenConns: number;
+  /** `conn_max_lifetime`, in ms; undefined keeps connections for as long as they work. */
+  connMaxLifetimeMs: number | undefined;
+}
+
+export type PostgresSslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
+
+/** Where request logs go (`logs_store`); the gateway keeps none when it is switched off. */
+export type LogsStoreSettings = { type: "sqlite"; path: string } | { type: "postgres"; postgres: PostgresSettings };
 
 export interface GatewayConfig {
   appDir: string;
@@ -157,6 +176,8 @@ export interface GatewayConfig {
   telemetry: TelemetrySettings | undefined;
   /** OpenTelemetry traces; undefined when off (the default). */
   otel: OtelSettings | undefined;
+  /** `logs_store`; undefined when `enabled` is false. */
+  logsStore: LogsStoreSettings | undefined;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
   notImplemented: readonly string[];
 }

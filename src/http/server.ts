@@ -24,6 +24,7 @@ import { addCountTokensRoutes } from "./routes/count-tokens.js";
 import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addMetricsRoutes, type ScrapeMetrics } from "./routes/metrics.js";
+import { addLogsRoutes, type LogsApi } from "./routes/logs.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
 
@@ -38,6 +39,8 @@ export interface ServerDeps {
   scrapeMetrics?: ScrapeMetrics;
   /** Metric label names callers may set per request with `x-bf-dim-<label>` headers. */
   requestLabels?: readonly string[];
+  /** The request log's API; absent when the gateway keeps no log (its routes are then 404, as in Bifrost). */
+  logs?: LogsApi;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
@@ -54,6 +57,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addCohereRoutes(router, options);
   addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);
+  if (deps.logs) addLogsRoutes(router, deps.logs, options.bodyLimits);
   return router;
 }
 

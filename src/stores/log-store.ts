@@ -127,6 +127,8 @@ export interface LogFilterData {
   selected_key_names: string[];
   objects: string[];
   stop_reasons: string[];
+  /** Virtual keys seen, by id with the name they had when last logged. */
+  virtual_keys: Array<{ id: string; name: string }>;
 }
 
 export interface LogStore {

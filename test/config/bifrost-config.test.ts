@@ -203,18 +203,21 @@ describe("Bifrost's own config.json (examples/configs/e2e in maximhq/bifrost)", 
     AWS_REGION: 'us-east-1',
   };
 
-  it('starts Iris unchanged but for base_url, and serves a chat request through the mock upstream', async () => {
+  it('starts Iris unchanged but for base_url and the log file, and serves a chat request through the mock upstream', async () => {
     const fixture = readJsonBody('bifrost-config/e2e-config.json') as JsonObject;
     stubEnvReferences(fixture);
     const mock = await testbed.mock();
     mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello from the Bifrost config')));
     const providers = fixture['providers'] as Record<string, JsonObject>;
     const openai = providers['openai']!;
+    const appDir = mkdtempSync(path.join(tmpdir(), 'iris-bifrost-config-'));
+    const logsStore = fixture['logs_store'] as JsonObject;
     const config = {
       ...fixture,
       providers: { ...providers, openai: { ...openai, network_config: { ...(openai['network_config'] as JsonObject), base_url: mock.url } } },
+      // The fixture's log file lies outside its own tree (../../tests/…); the test's stays in its app dir.
+      logs_store: { ...logsStore, config: { path: path.join(appDir, 'logs.db') } },
     };
-    const appDir = mkdtempSync(path.join(tmpdir(), 'iris-bifrost-config-'));
     dirs.push(appDir);
     writeFileSync(path.join(appDir, 'config.json'), JSON.stringify(config, null, 2));
 
@@ -233,7 +236,7 @@ describe("Bifrost's own config.json (examples/configs/e2e in maximhq/bifrost)", 
     const warnings = logs.messages(PINO_WARN);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe(
-      'config fields accepted but not implemented yet: governance.virtual_keys, mcp.client_configs, vector_store, config_store, logs_store, server, ' +
+      'config fields accepted but not implemented yet: logs_store.writer, governance.virtual_keys, mcp.client_configs, vector_store, config_store, server, ' +
         'client.initial_pool_size, client.allowed_origins, client.enforce_auth_on_inference, ' +
         'providers.openai.keys[].use_for_batch_api, providers.elevenlabs, providers.xai.keys[].use_for_batch_api, ' +
         'providers.huggingface.keys[].use_for_batch_api, providers.anthropic.keys[].use_for_batch_api, providers.gemini.keys[].use_for_batch_api, ' +

@@ -25,7 +25,7 @@ export class MemoryLogStore implements LogStore {
   }
 
   async filterData(): Promise<LogFilterData> {
-    return { models: [], providers: [], selected_key_names: [], objects: [], stop_reasons: [] };
+    return { models: [], providers: [], selected_key_names: [], objects: [], stop_reasons: [], virtual_keys: [] };
   }
 
   async delete(ids: readonly string[]): Promise<number> {

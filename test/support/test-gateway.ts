@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayPlugin, PriceAttempt } from '../../src/core/pipeline/plugin.js';
 import { startGateway, type CloseOptions, type RunningGateway } from '../../src/index.js';
+import type { LogStore } from '../../src/stores/log-store.js';
 
 /**
  * A gateway on 127.0.0.1 (port 0, silent logs unless a logger is given) configured from a config.json object, in an app dir
@@ -11,7 +12,7 @@ import { startGateway, type CloseOptions, type RunningGateway } from '../../src/
  */
 export async function startTestGateway(
   configObject: unknown,
-  options: { logger?: Logger; plugins?: GatewayPlugin[]; price?: PriceAttempt } = {},
+  options: { logger?: Logger; plugins?: GatewayPlugin[]; price?: PriceAttempt; logStore?: LogStore } = {},
 ): Promise<RunningGateway> {
   const appDir = mkdtempSync(join(tmpdir(), 'iris-test-'));
   const gateway = await startGateway({ appDir, port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json', configObject, ...options });

@@ -42,10 +42,10 @@ export function createLoggingPlugin(store: LogStore, settings: LoggingSettings, 
     },
     dropped: () => writer.dropped,
     flush: () => writer.flush(),
+    // The store is its owner's to close (the gateway closes the one it opened, after the plugins).
     async close() {
       await retention.close();
       await writer.close();
-      await store.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
+import { applyMigrations } from "./apply-migrations.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import type { IrisDatabase } from "./tables.js";
 
@@ -29,30 +30,10 @@ export async function openSqliteDatabase(appDir: string): Promise<Kysely<IrisDat
   }
   const db = new Kysely<IrisDatabase>({ dialect: new SqliteDialect({ database }) });
   try {
-    await migrate(db);
+    await applyMigrations(db, SQLITE_MIGRATIONS, SQLITE_FILE_NAME);
   } catch (err) {
     await db.destroy();
     throw err;
   }
   return db;
-}
-
-/** Applies pending migrations in one write transaction, so two processes starting at once cannot both apply one. */
-async function migrate(db: Kysely<IrisDatabase>): Promise<void> {
-  await db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(conn);
-      const current = rows[0]?.user_version ?? 0;
-      if (current > SQLITE_MIGRATIONS.length) {
-        throw new Error(`${SQLITE_FILE_NAME} has schema version ${current}, newer than this Iris knows (${SQLITE_MIGRATIONS.length})`);
-      }
-      for (const migration of SQLITE_MIGRATIONS.slice(current)) await migration.up(conn);
-      if (current < SQLITE_MIGRATIONS.length) await sql.raw(`pragma user_version = ${SQLITE_MIGRATIONS.length}`).execute(conn);
-      await sql`commit`.execute(conn);
-    } catch (err) {
-      await sql`rollback`.execute(conn);
-      throw err;
-    }
-  });
 }
