@@ -14,6 +14,8 @@ export interface EngineRequest {
   /** Provider for operations without a model (retrieve a response, list models). */
   provider?: string;
   body?: JsonObject;
+  /** `body` as the caller's JSON text, when that text already is the canonical body (OpenAI-shaped routes): the log keeps it as it came. */
+  bodyText?: string;
   resourceId?: string;
   /** A container file inside the container `resourceId`. */
   childId?: string;

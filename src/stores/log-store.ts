@@ -71,6 +71,29 @@ export interface LogRow {
   metadata: Record<string, string> | null;
 }
 
+/** The fields of a row the writer knows as values: everything but the content. */
+export type LogScalars = Omit<LogRow, "error_details" | "input_history" | "output_message" | "params" | "raw_request" | "raw_response" | "content_summary">;
+
+/**
+ * An attempt as the log writer hands it to the store: its scalars, and its content as the JSON
+ * texts the gateway already held — the request body, the answer — so nothing is parsed or
+ * serialised again to log it. The store derives `input_history`, `output_message`, `params` and
+ * the content summary from these texts (`src/schema/log-content.ts`) when they are read or indexed.
+ */
+export interface LogEntry extends LogScalars {
+  /** The canonical request body as JSON text; null with content logging off or for a request without one. */
+  request_text: string | null;
+  /** The answer as JSON text: a body (`body`), or a stream's canonical chunks as a JSON array (`chunks`); null when there is none or content logging is off. */
+  response_text: string | null;
+  response_kind: LogResponseKind | null;
+  error_details: BifrostError | null;
+  /** `x-bf-send-back-raw-response`: what the provider was sent and answered, as JSON text. */
+  raw_request: string | null;
+  raw_response: string | null;
+}
+
+export type LogResponseKind = "body" | "chunks";
+
 export type LogSortField = "timestamp" | "latency" | "tokens" | "cost";
 
 /** `GET /api/logs` filters (every field optional; lists match any of their values). */
@@ -132,8 +155,8 @@ export interface LogFilterData {
 }
 
 export interface LogStore {
-  /** Inserts rows in one transaction; a row whose id exists already is left as it is. */
-  insertBatch(rows: readonly LogRow[]): Promise<void>;
+  /** Inserts entries in one transaction; an entry whose id exists already is left as it is. */
+  insertBatch(entries: readonly LogEntry[]): Promise<void>;
   search(filter: LogFilter, page: LogPage): Promise<LogSearchResult>;
   stats(filter: LogFilter): Promise<LogStats>;
   get(id: string): Promise<LogRow | undefined>;

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import type { LogRow, LogStore } from "../../stores/log-store.js";
-import { buildLogRow, type EndedAttempt, type RowOptions } from "./build-log-row.js";
+import type { LogEntry, LogStore } from "../../stores/log-store.js";
+import { buildLogEntry, type EndedAttempt, type EntryOptions } from "./build-log-entry.js";
 
-export interface LogWriterOptions extends RowOptions {
+export interface LogWriterOptions extends EntryOptions {
   /** Most rows queued; beyond it a row is dropped and counted, and the request never waits. */
   capacity: number;
   /** Most rows in one insert. */
@@ -85,10 +85,10 @@ export class LogWriter {
   }
 
   private async insert(batch: readonly EndedAttempt[]): Promise<void> {
-    const rows: LogRow[] = [];
+    const rows: LogEntry[] = [];
     for (const ended of batch) {
       try {
-        rows.push(buildLogRow(ended, this.options));
+        rows.push(buildLogEntry(ended, this.options));
       } catch (err) {
         this.logger.warn({ err, requestId: ended.attempt.requestId }, "could not build a log row; it is dropped");
         this.droppedCount++;

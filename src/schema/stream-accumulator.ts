@@ -1,4 +1,4 @@
-import { isRecord, type JsonObject } from "../../schema/json.js";
+import { isRecord, type JsonObject } from "./json.js";
 
 /**
  * A chat stream put back together: the text, the reasoning, and every tool call with its whole
