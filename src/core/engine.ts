@@ -153,7 +153,8 @@ export class Engine {
     started: number,
     lastTarget: boolean,
   ): Promise<AttemptOutcome> {
-    const { hooks, shortCircuit } = await pipeline.runPreHooks(attempt);
+    const pre = pipeline.runPreHooks(attempt);
+    const { hooks, shortCircuit } = pre instanceof Promise ? await pre : pre;
     let outcome: AttemptOutcome | undefined;
     try {
       if (shortCircuit && "error" in shortCircuit) {
@@ -168,7 +169,8 @@ export class Engine {
       if (outcome?.ok && outcome.result.kind === "stream") {
         outcome = { ok: true, result: { ...outcome.result, items: pipeline.observeStream(hooks, attempt, outcome.result) } };
       } else if (hooks.length > 0) {
-        await pipeline.runPostHooks(hooks, attempt, endOf(outcome, target.extra));
+        const post = pipeline.runPostHooks(hooks, attempt, endOf(outcome, target.extra));
+        if (post instanceof Promise) await post;
       }
     }
     return outcome;

@@ -15,6 +15,8 @@ export interface SurfaceRequest {
   /** Provider for a model written without `provider/`. */
   defaultProvider?: string;
   fallbacks?: readonly string[];
+  /** The body as the caller's JSON text, when it already is canonical (OpenAI-shaped routes). */
+  bodyText?: string;
   /** Headers the surface itself forwards upstream (e.g. `anthropic-beta`), besides `x-bf-eh-*`. */
   forwardHeaders?: Record<string, string>;
 }
@@ -51,6 +53,7 @@ export function engineRequestFor(ctx: RouteContext, surface: SurfaceRequest): En
     ...callerPartsOf(ctx),
   };
   if (surface.defaultProvider) request.defaultProvider = surface.defaultProvider;
+  if (surface.bodyText !== undefined) request.bodyText = surface.bodyText;
   if (surface.forwardHeaders && Object.keys(surface.forwardHeaders).length > 0) {
     request.forwardHeaders = { ...request.forwardHeaders, ...surface.forwardHeaders };
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { failure, type GatewayFailure } from "../schema/error.js";
+import { failure, GatewayFailure } from "../schema/error.js";
 import { jsonLimitProblem } from "../schema/json-limits.js";
 
 /** What a request body may be: how large, how deeply nested, and how long it may stall. */
@@ -17,6 +17,12 @@ export interface BodyLimits {
  * a message that says what is wrong.
  */
 export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const read = await readJsonBodyText(req, limits);
+  return read instanceof GatewayFailure ? read : read.value;
+}
+
+/** `readJsonBody`, keeping the body's text too (the request log stores it as it came). */
+export async function readJsonBodyText(req: IncomingMessage, limits: BodyLimits): Promise<{ value: unknown; text: string } | GatewayFailure> {
   const type = req.headers["content-type"];
   const plainJson = type === "application/json" || type?.startsWith("application/json;") === true;
   if (!type || (!plainJson && !/^application\/([\w.+-]+\+)?json\b/i.test(type))) {
@@ -48,7 +54,7 @@ export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Pr
     const where = problem.path || "body";
     return failure({ status: 400, message: `${where}: number is out of range (not finite)`, param: problem.path || null, code: "invalid_number" });
   }
-  return parsed;
+  return { value: parsed, text };
 }
 
 /**

@@ -38,17 +38,16 @@ export class PluginPipeline {
     return this.withHttpHooks.length > 0;
   }
 
-  async runPreHooks(attempt: Attempt): Promise<PreHooksRan> {
+  /**
+   * The pre-hooks, in order, until one short-circuits. Synchronous while the hooks are: a promise
+   * is made only once a hook returns one, so plugins that decide at once cost no async round trip.
+   */
+  runPreHooks(attempt: Attempt): PreHooksRan | Promise<PreHooksRan> {
     const hooks: AttemptHooks[] = [];
-    for (const plugin of this.withPreHooks) {
-      let returned: AttemptHooks | undefined;
-      try {
-        const result = plugin.preHook!(attempt);
-        returned = result instanceof Promise ? await result : result;
-      } catch (err) {
-        this.logger.warn({ err, plugin: plugin.name, requestId: attempt.requestId }, "plugin pre-hook failed; the request goes on without it");
-        continue;
-      }
+    const plugins = this.withPreHooks;
+    for (let i = 0; i < plugins.length; i++) {
+      const returned = this.callPreHook(plugins[i]!, attempt);
+      if (returned instanceof Promise) return this.finishPreHooks(returned, hooks, i, attempt);
       if (returned === undefined) continue;
       hooks.push(returned);
       if (returned.shortCircuit) return { hooks, shortCircuit: returned.shortCircuit };
@@ -56,19 +55,72 @@ export class PluginPipeline {
     return { hooks, shortCircuit: undefined };
   }
 
-  /** The post-hooks of the pre-hooks that ran, last first. Resolves once they have all run. */
-  async runPostHooks(hooks: readonly AttemptHooks[], attempt: Attempt, end: AttemptEnd): Promise<void> {
+  /** The rest of the pre-hooks once one of them went async (the `i`th, whose promise is `pending`). */
+  private async finishPreHooks(pending: Promise<AttemptHooks | undefined>, hooks: AttemptHooks[], i: number, attempt: Attempt): Promise<PreHooksRan> {
+    const plugins = this.withPreHooks;
+    for (let returned: AttemptHooks | undefined | Promise<AttemptHooks | undefined> = pending; ; ) {
+      returned = await this.settle(returned, plugins[i]!, attempt);
+      if (returned !== undefined) {
+        hooks.push(returned);
+        if (returned.shortCircuit) return { hooks, shortCircuit: returned.shortCircuit };
+      }
+      if (++i >= plugins.length) return { hooks, shortCircuit: undefined };
+      returned = this.callPreHook(plugins[i]!, attempt);
+    }
+  }
+
+  /** One pre-hook; a hook that throws is logged and skipped. */
+  private callPreHook(plugin: GatewayPlugin, attempt: Attempt): AttemptHooks | undefined | Promise<AttemptHooks | undefined> {
+    try {
+      return plugin.preHook!(attempt);
+    } catch (err) {
+      this.skipped(err, plugin, attempt);
+      return undefined;
+    }
+  }
+
+  private async settle(
+    returned: AttemptHooks | undefined | Promise<AttemptHooks | undefined>,
+    plugin: GatewayPlugin,
+    attempt: Attempt,
+  ): Promise<AttemptHooks | undefined> {
+    try {
+      return await returned;
+    } catch (err) {
+      this.skipped(err, plugin, attempt);
+      return undefined;
+    }
+  }
+
+  private skipped(err: unknown, plugin: GatewayPlugin, attempt: Attempt): void {
+    this.logger.warn({ err, plugin: plugin.name, requestId: attempt.requestId }, "plugin pre-hook failed; the request goes on without it");
+  }
+
+  /** The post-hooks of the pre-hooks that ran, last first; a promise only when one of them returns one. */
+  runPostHooks(hooks: readonly AttemptHooks[], attempt: Attempt, end: AttemptEnd): void | Promise<void> {
     attempt.durationMs ??= performance.now() - attempt.startedHr;
     if (end.status === "success" && end.result.kind === "json" && attempt.usage === undefined) noteAnswer(attempt, end.result);
     for (let i = hooks.length - 1; i >= 0; i--) {
-      const post = hooks[i]!.postHook;
-      if (!post) continue;
-      try {
-        const result = post(end, attempt);
-        if (result instanceof Promise) await result;
-      } catch (err) {
-        this.logger.warn({ err, requestId: attempt.requestId }, "plugin post-hook failed");
-      }
+      const result = this.callPostHook(hooks[i]!, attempt, end);
+      if (result instanceof Promise) return this.finishPostHooks(result, hooks, i, attempt, end);
+    }
+  }
+
+  private async finishPostHooks(pending: Promise<void>, hooks: readonly AttemptHooks[], i: number, attempt: Attempt, end: AttemptEnd): Promise<void> {
+    await pending.catch((err: unknown) => this.logger.warn({ err, requestId: attempt.requestId }, "plugin post-hook failed"));
+    for (let j = i - 1; j >= 0; j--) {
+      const result = this.callPostHook(hooks[j]!, attempt, end);
+      if (result instanceof Promise) await result.catch((err: unknown) => this.logger.warn({ err, requestId: attempt.requestId }, "plugin post-hook failed"));
+    }
+  }
+
+  private callPostHook(hooks: AttemptHooks, attempt: Attempt, end: AttemptEnd): void | Promise<void> {
+    const post = hooks.postHook;
+    if (!post) return;
+    try {
+      return post(end, attempt);
+    } catch (err) {
+      this.logger.warn({ err, requestId: attempt.requestId }, "plugin post-hook failed");
     }
   }
 
@@ -106,7 +158,8 @@ export class PluginPipeline {
       throw err;
     } finally {
       end ??= { status: "aborted", error: gatewayError({ status: 499, message: "client closed the request before the stream ended" }) };
-      await this.runPostHooks(hooks, attempt, end);
+      const post = this.runPostHooks(hooks, attempt, end);
+      if (post instanceof Promise) await post;
     }
   }
 

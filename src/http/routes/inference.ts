@@ -9,7 +9,7 @@ import { requestTypeOf, type Operation } from "../../schema/request-type.js";
 import { validateBody, type ValidBody } from "../../schema/validate.js";
 import { answerAsyncPoll, asyncIntentOf, submitAsyncJob } from "../async-jobs.js";
 import { engineOutcome, engineRequestFor } from "../engine-request.js";
-import { readJsonBody, type BodyLimits } from "../read-body.js";
+import { readJsonBodyText, type BodyLimits } from "../read-body.js";
 import { sendError, sendJsonText } from "../respond.js";
 import type { RouteContext } from "../router.js";
 import { sseEventText, startSse } from "../sse-writer.js";
@@ -50,12 +50,18 @@ export function inferenceHandler(op: Operation, options: InferenceOptions, surfa
  * Reads and validates an operation's JSON body (the model forced by the path where the surface
  * says so). Answers the 4xx itself, tagged with the request type and model, and then gives undefined.
  */
-export async function readOperationBody(ctx: RouteContext, op: Operation, options: InferenceOptions, surface: SurfaceOptions): Promise<ValidBody | undefined> {
-  const raw = await readJsonBody(ctx.req, options.bodyLimits);
-  if (raw instanceof GatewayFailure) return void sendError(ctx.res, raw.body);
+export async function readOperationBody(
+  ctx: RouteContext,
+  op: Operation,
+  options: InferenceOptions,
+  surface: SurfaceOptions,
+): Promise<(ValidBody & { bodyText: string }) | undefined> {
+  const read = await readJsonBodyText(ctx.req, options.bodyLimits);
+  if (read instanceof GatewayFailure) return void sendError(ctx.res, read.body);
+  const raw = read.value;
   const bodyToCheck = surface.modelFromPath && isRecord(raw) ? { ...raw, model: surface.modelFromPath(ctx) } : raw;
   const valid = validateBody(op, bodyToCheck);
-  if ("body" in valid) return valid;
+  if ("body" in valid) return { ...valid, bodyText: read.text };
   sendError(ctx.res, operationError(op, valid, bodyToCheck));
   return undefined;
 }
@@ -77,7 +83,8 @@ export async function runAndRender(res: ServerResponse, engine: Engine, request:
   const result = await executeRequest(engine, request);
   if (result === undefined) return void res.destroy();
   if (!("kind" in result)) return sendError(res, result);
-  if (result.kind === "json") return sendJsonText(res, 200, result.json ?? JSON.stringify(result.body));
+  // The text is kept on the result: the request log, which holds the result until it writes, logs that same text.
+  if (result.kind === "json") return sendJsonText(res, 200, (result.json ??= JSON.stringify(result.body)));
   await renderStream(res, result);
 }
 
@@ -88,7 +95,7 @@ function renderStream(res: ServerResponse, result: EngineResult & { kind: "strea
     res,
     result.items,
     {
-      encode: (chunk) => [sseEventText(chunk.json ?? JSON.stringify(chunk.data), chunk.event)],
+      encode: (chunk) => [sseEventText((chunk.json ??= JSON.stringify(chunk.data)), chunk.event)],
       finish: () => (named ? [] : ["data: [DONE]\n\n"]),
       fail: (error) => [sseEventText(JSON.stringify(error), named ? "error" : undefined)],
     },

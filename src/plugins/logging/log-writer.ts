@@ -21,7 +21,10 @@ const DROP_WARNING_INTERVAL_MS = 10_000;
  * `close()` writes everything still queued.
  */
 export class LogWriter {
-  private queue: EndedAttempt[] = [];
+  /** Ended attempts not yet turned into entries: held for one turn of the event loop at most. */
+  private incoming: EndedAttempt[] = [];
+  private digestScheduled = false;
+  private queue: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private droppedCount = 0;
@@ -39,17 +42,42 @@ export class LogWriter {
   }
 
   enqueue(ended: EndedAttempt): void {
-    if (this.queue.length >= this.options.capacity) {
+    if (this.queue.length + this.incoming.length >= this.options.capacity) {
       this.drop(1, "the log write queue is full");
       return;
     }
-    this.queue.push(ended);
+    this.incoming.push(ended);
+    if (this.digestScheduled) return;
+    this.digestScheduled = true;
+    setImmediate(() => this.digest());
+  }
+
+  /**
+   * Turns the attempts that ended this turn into entries, right after the answers were written (so
+   * an answer serialised on its way out is logged as that same text). An attempt holds its whole
+   * request and answer; an entry holds a few scalars and two strings. Keeping the attempts only
+   * this briefly lets them die young, instead of tying them up in the old generation until a batch
+   * is written.
+   */
+  private digest(): void {
+    this.digestScheduled = false;
+    const ended = this.incoming;
+    this.incoming = [];
+    for (const one of ended) {
+      try {
+        this.queue.push(buildLogEntry(one, this.options));
+      } catch (err) {
+        this.logger.warn({ err, requestId: one.attempt.requestId }, "could not build a log row; it is dropped");
+        this.droppedCount++;
+      }
+    }
     if (this.queue.length >= this.options.batchSize) this.writeSoon(0);
-    else this.writeSoon(this.options.intervalMs);
+    else if (this.queue.length > 0) this.writeSoon(this.options.intervalMs);
   }
 
   /** Writes everything queued; resolves when it is in the store. */
   async flush(): Promise<void> {
+    if (this.incoming.length > 0) this.digest();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.writing || this.queue.length > 0) {
@@ -84,16 +112,7 @@ export class LogWriter {
     return this.writing;
   }
 
-  private async insert(batch: readonly EndedAttempt[]): Promise<void> {
-    const rows: LogEntry[] = [];
-    for (const ended of batch) {
-      try {
-        rows.push(buildLogEntry(ended, this.options));
-      } catch (err) {
-        this.logger.warn({ err, requestId: ended.attempt.requestId }, "could not build a log row; it is dropped");
-        this.droppedCount++;
-      }
-    }
+  private async insert(rows: readonly LogEntry[]): Promise<void> {
     try {
       await this.store.insertBatch(rows);
     } catch (err) {
