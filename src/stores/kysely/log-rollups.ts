@@ -1,14 +1,110 @@
-import { sql, type Kysely } from "kysely";
-import type { LogRow, LogStats } from "../log-store.js";
-import type { LogsDatabase } from "./log-tables.js";
+import type { Kysely } from "kysely";
+import type { LogEntry, LogFilter, LogStats, LogStatus } from "../log-store.js";
+import type { LogHourlyTotalsTable, LogsDatabase, LogsTable, RollupDimension } from "./log-tables.js";
 
 /**
- * Running sums per hour and status, kept in step with `logs` by every insert and delete. Stats
- * over the whole store or a time window (the logs page's default view) read a few hundred of these
- * rows plus the rows of at most two partial hours, instead of summing a million rows.
+ * Running sums per hour and status, for every row (`all`) and for each value of each filter
+ * dimension, kept in step with `logs` a batch at a time: a batch is summed in memory, then each
+ * (dimension, value, hour, status) it touches gets one upsert. Stats for a time window, a status and
+ * at most one other filter (the logs page's common views) read these plus the rows of at most two
+ * partial hours at the window's edges, instead of every matching row.
  */
 
 const HOUR_MS = 3_600_000;
+
+/** The columns of a row the sums are made of. */
+export type RollupRow = Pick<
+  LogsTable,
+  "timestamp" | "status" | "provider" | "model" | "object_type" | "selected_key_name" | "virtual_key_id" | "stop_reason" | "latency" | "total_tokens" | "cost"
+>;
+
+export function rollupRowOf(entry: LogEntry): RollupRow {
+  return {
+    timestamp: entry.timestamp,
+    status: entry.status,
+    provider: entry.provider,
+    model: entry.model,
+    object_type: entry.object,
+    selected_key_name: entry.selected_key_name,
+    virtual_key_id: entry.virtual_key_id,
+    stop_reason: entry.stop_reason,
+    latency: entry.latency,
+    total_tokens: entry.token_usage?.total_tokens ?? null,
+    cost: entry.cost,
+  };
+}
+
+/**
+ * The hourly totals rows add (sign 1) or take away (sign -1), one per (dimension, value, hour,
+ * status). Null values belong to no dimension value: a filter only ever matches values.
+ */
+export function hourlyTotalsOf(rows: Iterable<RollupRow>, sign: 1 | -1): LogHourlyTotalsTable[] {
+  const groups = new Map<string, LogHourlyTotalsTable>();
+  const add = (dimension: RollupDimension, value: string | null, hour: number, row: RollupRow) => {
+    if (value === null) return;
+    const key = `${dimension}\u0000${value}\u0000${hour}\u0000${row.status}`;
+    let group = groups.get(key);
+    if (!group) {
+      // The key order is the column order a prepared upsert binds (see hourlyTotalsUpsert).
+      group = { dimension, value, hour, status: row.status, requests: 0, latency_sum: 0, latency_count: 0, total_tokens: 0, total_cost: 0 };
+      groups.set(key, group);
+    }
+    group.requests += sign;
+    if (row.latency !== null) {
+      group.latency_sum += sign * row.latency;
+      group.latency_count += sign;
+    }
+    group.total_tokens += sign * (row.total_tokens ?? 0);
+    group.total_cost += sign * (row.cost ?? 0);
+  };
+  for (const row of rows) {
+    const hour = Math.floor(row.timestamp / HOUR_MS);
+    add("all", "", hour, row);
+    add("provider", row.provider, hour, row);
+    add("model", row.model, hour, row);
+    add("object", row.object_type, hour, row);
+    add("selected_key_name", row.selected_key_name, hour, row);
+    add("virtual_key", row.virtual_key_id, hour, row);
+    // Not a filter: kept so that "does any row still have this stop reason?" is one probe.
+    add("stop_reason", row.stop_reason, hour, row);
+  }
+  // In key order: concurrent writers (PostgreSQL replicas, a delete beside an insert) then lock the rows they share in the same order, and never deadlock.
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
+}
+
+/** The upsert adding `groups` to the totals (an empty list is not valid SQL: callers skip it). */
+export function hourlyTotalsUpsert(db: Kysely<LogsDatabase>, groups: readonly LogHourlyTotalsTable[]) {
+  return db
+    .insertInto("log_hourly_totals")
+    .values(groups)
+    .onConflict((oc) =>
+      oc.columns(["dimension", "value", "hour", "status"]).doUpdateSet((eb) => ({
+        requests: eb("log_hourly_totals.requests", "+", eb.ref("excluded.requests")),
+        latency_sum: eb("log_hourly_totals.latency_sum", "+", eb.ref("excluded.latency_sum")),
+        latency_count: eb("log_hourly_totals.latency_count", "+", eb.ref("excluded.latency_count")),
+        total_tokens: eb("log_hourly_totals.total_tokens", "+", eb.ref("excluded.total_tokens")),
+        total_cost: eb("log_hourly_totals.total_cost", "+", eb.ref("excluded.total_cost")),
+      })),
+    );
+}
+
+/** Takes rows about to be deleted out of their totals, and drops the totals no row is left in. Run it in the deleting transaction. */
+export async function subtractFromHourlyTotals(trx: Kysely<LogsDatabase>, deleted: readonly RollupRow[]): Promise<void> {
+  const groups = hourlyTotalsOf(deleted, -1);
+  if (groups.length === 0) return;
+  await hourlyTotalsUpsert(trx, groups).execute();
+  await trx
+    .deleteFrom("log_hourly_totals")
+    .where((eb) =>
+      eb(
+        eb.refTuple("dimension", "value", "hour", "status"),
+        "in",
+        groups.map((g) => eb.tuple(g.dimension, g.value, g.hour, g.status)),
+      ),
+    )
+    .where("requests", "<=", 0)
+    .execute();
+}
 
 /** What stats are made of: sums, so that parts (hours, partial hours) add up. */
 export interface LogSums {
@@ -47,6 +143,38 @@ export function statsOf(sums: LogSums): LogStats {
   };
 }
 
+/** The totals a filter's stats can be read from: one dimension's values, optionally some statuses. */
+export interface RollupSelection {
+  dimension: RollupDimension;
+  values: readonly string[];
+  statuses: readonly LogStatus[] | undefined;
+}
+
+const DIMENSION_OF_FILTER = {
+  providers: "provider",
+  models: "model",
+  objects: "object",
+  selectedKeyNames: "selected_key_name",
+  virtualKeyIds: "virtual_key",
+} as const satisfies Partial<Record<keyof LogFilter, RollupDimension>>;
+
+/** Whether a filter is a time window, statuses and at most one other dimension (then the totals answer it); which totals. */
+export function rollupSelectionOf(filter: LogFilter): RollupSelection | undefined {
+  let selection: RollupSelection = { dimension: "all", values: [""], statuses: undefined };
+  for (const [key, value] of Object.entries(filter) as Array<[keyof LogFilter, LogFilter[keyof LogFilter]]>) {
+    if (value === undefined || value === false || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    if (key === "startTime" || key === "endTime") continue;
+    if (key === "status" && Array.isArray(value)) {
+      selection = { ...selection, statuses: value as LogStatus[] };
+      continue;
+    }
+    const dimension = key in DIMENSION_OF_FILTER ? DIMENSION_OF_FILTER[key as keyof typeof DIMENSION_OF_FILTER] : undefined;
+    if (dimension === undefined || selection.dimension !== "all" || !Array.isArray(value)) return undefined;
+    selection = { ...selection, dimension, values: value as string[] };
+  }
+  return selection;
+}
+
 /** The hours a time window covers whole, and the partial edges to sum from `logs` itself. */
 export function splitByHours(start: number | undefined, end: number | undefined) {
   const firstHour = start === undefined ? undefined : Math.ceil(start / HOUR_MS);
@@ -60,75 +188,15 @@ export function splitByHours(start: number | undefined, end: number | undefined)
   };
 }
 
-/** The statement adding freshly inserted rows to their hours (run it in the insert's transaction), or undefined for none. */
-export function hourlyTotalsUpsert(db: Kysely<LogsDatabase>, inserted: readonly LogRow[]) {
-  const groups = new Map<string, LogsDatabase["log_hourly_totals"]>();
-  for (const row of inserted) {
-    const hour = Math.floor(row.timestamp / HOUR_MS);
-    const key = `${hour}\u0000${row.status}`;
-    const group = groups.get(key) ?? { hour, status: row.status, requests: 0, latency_sum: 0, latency_count: 0, total_tokens: 0, total_cost: 0 };
-    group.requests += 1;
-    if (row.latency !== null) {
-      group.latency_sum += row.latency;
-      group.latency_count += 1;
-    }
-    group.total_tokens += row.token_usage?.total_tokens ?? 0;
-    group.total_cost += row.cost ?? 0;
-    groups.set(key, group);
-  }
-  if (groups.size === 0) return undefined;
-  return db
-    .insertInto("log_hourly_totals")
-    .values([...groups.values()])
-    .onConflict((oc) =>
-      oc.columns(["hour", "status"]).doUpdateSet((eb) => ({
-        requests: eb("log_hourly_totals.requests", "+", eb.ref("excluded.requests")),
-        latency_sum: eb("log_hourly_totals.latency_sum", "+", eb.ref("excluded.latency_sum")),
-        latency_count: eb("log_hourly_totals.latency_count", "+", eb.ref("excluded.latency_count")),
-        total_tokens: eb("log_hourly_totals.total_tokens", "+", eb.ref("excluded.total_tokens")),
-        total_cost: eb("log_hourly_totals.total_cost", "+", eb.ref("excluded.total_cost")),
-      })),
-    );
-}
-
-/** Takes rows about to be deleted out of their hours; call it in the deleting transaction, before the delete. */
-export async function subtractFromHourlyTotals(trx: Kysely<LogsDatabase>, seqs: readonly number[]): Promise<void> {
-  // An integer literal: SQLite divides integers only by an integer (a bound JS number is a REAL there).
-  const hour = sql<number>`logs.timestamp / ${sql.lit(HOUR_MS)}`;
-  const groups = await trx
-    .selectFrom("logs")
-    .where("logs.seq", "in", seqs)
-    .select((eb) => [
-      hour.as("hour"),
-      "logs.status",
-      eb.fn.countAll().as("requests"),
-      eb.fn.sum("logs.latency").as("latency_sum"),
-      eb.fn.count("logs.latency").as("latency_count"),
-      eb.fn.sum("logs.total_tokens").as("total_tokens"),
-      eb.fn.sum("logs.cost").as("total_cost"),
-    ])
-    .groupBy([hour, "logs.status"])
-    .execute();
-  for (const group of groups) {
-    await trx
-      .updateTable("log_hourly_totals")
-      .set((eb) => ({
-        requests: eb("requests", "-", Number(group.requests)),
-        latency_sum: eb("latency_sum", "-", Number(group.latency_sum ?? 0)),
-        latency_count: eb("latency_count", "-", Number(group.latency_count)),
-        total_tokens: eb("total_tokens", "-", Number(group.total_tokens ?? 0)),
-        total_cost: eb("total_cost", "-", Number(group.total_cost ?? 0)),
-      }))
-      .where("hour", "=", Number(group.hour))
-      .where("status", "=", group.status)
-      .execute();
-  }
-  await trx.deleteFrom("log_hourly_totals").where("requests", "<=", 0).execute();
-}
-
-/** The sums of whole hours from `firstHour` to `lastHour` (either open). */
-export async function hourlySums(db: Kysely<LogsDatabase>, firstHour: number | undefined, lastHour: number | undefined): Promise<LogSums> {
-  let query = db.selectFrom("log_hourly_totals");
+/** The sums of whole hours from `firstHour` to `lastHour` (either open) for a selection. */
+export async function hourlySums(
+  db: Kysely<LogsDatabase>,
+  selection: RollupSelection,
+  firstHour: number | undefined,
+  lastHour: number | undefined,
+): Promise<LogSums> {
+  let query = db.selectFrom("log_hourly_totals").where("dimension", "=", selection.dimension).where("value", "in", selection.values);
+  if (selection.statuses) query = query.where("status", "in", selection.statuses);
   if (firstHour !== undefined) query = query.where("hour", ">=", firstHour);
   if (lastHour !== undefined) query = query.where("hour", "<=", lastHour);
   const row = await query
@@ -142,7 +210,13 @@ export async function hourlySums(db: Kysely<LogsDatabase>, firstHour: number | u
       eb.fn.sum("total_cost").as("total_cost"),
     ])
     .executeTakeFirstOrThrow();
-  // PostgreSQL answers sums of bigints as numeric text; SQLite as numbers; both give null for no rows.
+  return logSumsOf(row);
+}
+
+/** Sums as a query answers them: PostgreSQL's sums of bigints are numeric (read as numbers by the pool), and a sum over no rows is null. */
+export function logSumsOf(
+  row: Record<"requests" | "succeeded" | "failed" | "latency_sum" | "latency_count" | "total_tokens" | "total_cost", unknown>,
+): LogSums {
   return {
     requests: Number(row.requests ?? 0),
     succeeded: Number(row.succeeded ?? 0),

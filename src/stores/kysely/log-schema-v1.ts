@@ -1,15 +1,12 @@
 import type { Kysely } from "kysely";
-import type { LogsDatabase } from "./log-tables.js";
+import type { LogSqlDialect } from "./log-schema.js";
 
-export type LogSqlDialect = "sqlite" | "postgres";
+/**
+ * Schema version 1 of the log store, as it shipped: migration step 1 of both stores creates it and
+ * step 2 (log-schema.ts) moves its rows to version 2. Frozen: a step that has shipped is never edited.
+ */
 
-/** One step of a log store's schema; each store applies its list in order, once. */
-export interface LogMigration {
-  description: string;
-  up(db: Kysely<LogsDatabase>): Promise<void>;
-}
-
-/** What stats sum: carried by every filter's index, so stats over a filter never read the table itself. */
+/** What stats summed: carried by every filter's index in version 1. */
 const STATS_COLUMNS = ["status", "latency", "total_tokens", "cost"];
 
 /**
@@ -35,8 +32,8 @@ const LOG_INDEXES: ReadonlyArray<{ name: string; columns: string[] }> = [
   { name: "idx_logs_stats", columns: ["timestamp", ...STATS_COLUMNS] },
 ];
 
-/** The tables and indexes both stores share; each store adds its own content search on top. */
-export async function createLogTables(db: Kysely<LogsDatabase>, dialect: LogSqlDialect): Promise<void> {
+/** The tables and indexes both stores shared in version 1; each store added its own content search on top. */
+export async function createLogTablesV1<DB>(db: Kysely<DB>, dialect: LogSqlDialect): Promise<void> {
   // SQLite: an INTEGER PRIMARY KEY is the rowid itself, which the full-text index points at.
   const seqType = dialect === "sqlite" ? "integer" : "bigint";
   await db.schema
