@@ -155,13 +155,18 @@ export interface LogFilterData {
 }
 
 export interface LogStore {
-  /** Inserts entries in one transaction; an entry whose id exists already is left as it is. */
+  /**
+   * Inserts entries in one transaction. An attempt already stored (the same id and start time: the
+   * same entry written twice) is left as it is; two attempts that share an id (a client reusing its
+   * `x-request-id`) are both kept, and `get` answers the first written.
+   */
   insertBatch(entries: readonly LogEntry[]): Promise<void>;
   search(filter: LogFilter, page: LogPage): Promise<LogSearchResult>;
   stats(filter: LogFilter): Promise<LogStats>;
+  /** The row with this id (the first written, if attempts share it). */
   get(id: string): Promise<LogRow | undefined>;
   filterData(): Promise<LogFilterData>;
-  /** Deletes the rows with these ids; answers how many went. */
+  /** Deletes the rows with these ids (every attempt under each); answers how many went. */
   delete(ids: readonly string[]): Promise<number>;
   /** Deletes rows older than the cutoff (epoch ms); answers how many went. */
   deleteOlderThan(cutoff: number): Promise<number>;

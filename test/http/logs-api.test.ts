@@ -7,7 +7,7 @@ import { PostgresLogStore } from '../../src/stores/postgres/postgres-log-store.j
 import { SqliteLogStore } from '../../src/stores/sqlite/sqlite-log-store.js';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.js';
 import { startTestGateway } from '../support/test-gateway.js';
-import { logRow, ROWS } from '../stores/log-store-contract.js';
+import { chat, ENTRIES, logEntry } from '../stores/log-store-contract.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field by the expectations below
 async function get(gateway: RunningGateway, pathAndQuery: string): Promise<{ status: number; body: any }> {
@@ -29,7 +29,7 @@ describe('logs API over HTTP (SQLite store)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'iris-logs-api-'));
     store = await SqliteLogStore.open(path.join(dir, 'logs.db'));
-    await store.insertBatch(ROWS);
+    await store.insertBatch(ENTRIES);
     gateway = await startTestGateway({}, { logStore: store });
   });
   afterAll(async () => {
@@ -65,6 +65,13 @@ describe('logs API over HTTP (SQLite store)', () => {
       time_to_first_token: 42,
       token_usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
       input_history: [{ role: 'user', content: 'hello' }],
+      output_message: {
+        role: 'assistant',
+        content: 'hi there',
+        tool_calls: [{ id: 'call_1', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
+      params: { temperature: 0.2 },
+      content_summary: 'hello\nhi there\n{"city":"Paris"}',
     });
   });
 
@@ -144,7 +151,7 @@ describe('logs API over HTTP (SQLite store)', () => {
       models: ['claude-sonnet-4-5', 'gemini-2.5-flash', 'gpt-4o-mini', 'text-embedding-3-small'],
       providers: ['anthropic', 'gemini', 'openai'],
       objects: ['chat_completion', 'embedding'],
-      stop_reasons: ['length', 'stop'],
+      stop_reasons: ['length', 'stop', 'tool_calls'],
       selected_keys: [
         { id: 'key-a', name: 'key-a' },
         { id: 'key-b', name: 'key-b' },
@@ -153,12 +160,21 @@ describe('logs API over HTTP (SQLite store)', () => {
     });
   });
 
+  it('finds a row by its content the moment it is written, and again once it is indexed', async () => {
+    await store.insertBatch([logEntry({ id: 'fresh', timestamp: Date.UTC(2026, 0, 2), ...chat('Where is my parcel?', 'On its way.') })]);
+    expect(await ids(gateway, 'content_search=my%20parcel')).toEqual(['fresh']);
+    await store.indexContent();
+    expect(await ids(gateway, 'content_search=my%20parcel')).toEqual(['fresh']);
+    expect(await ids(gateway, 'content_search=on%20its%20WAY')).toEqual(['fresh']);
+    expect(await store.delete(['fresh'])).toBe(1);
+  });
+
   it('counts dropped rows', async () => {
     expect(await get(gateway, '/api/logs/dropped')).toEqual({ status: 200, body: { dropped_requests: 0 } });
   });
 
   it('deletes by ids from a JSON body, and refuses a body without ids', async () => {
-    await store.insertBatch([logRow({ id: 'doomed-1' }), logRow({ id: 'doomed-2' })]);
+    await store.insertBatch([logEntry({ id: 'doomed-1' }), logEntry({ id: 'doomed-2' })]);
     const del = (body: string) => fetch(`${gateway.url}/api/logs`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body });
     const ok = await del(JSON.stringify({ ids: ['doomed-1', 'doomed-2'] }));
     expect(ok.status).toBe(200);
@@ -222,7 +238,7 @@ describe('logs API over HTTP (PostgreSQL store from logs_store config)', () => {
       logs_store: { enabled: true, type: 'postgres', config: { host, port: String(port), user, password: '', db_name: database, ssl_mode: 'disable' } },
     });
     writer = await PostgresLogStore.open(server.settings, () => {});
-    await writer.insertBatch(ROWS);
+    await writer.insertBatch(ENTRIES);
   });
   afterAll(async () => {
     await gateway?.close();

@@ -3,14 +3,15 @@ import type { LogFilter } from "../log-store.js";
 import type { LogsDatabase } from "./log-tables.js";
 
 /**
- * How one database finds rows whose content summary contains a text, case-insensitively:
- * SQLite through its trigram full-text index, PostgreSQL through a pg_trgm index. The condition
- * is on `logs.seq`.
+ * The WHERE condition of a `LogFilter`: every field given narrows the rows; lists match any of their
+ * values. `content` is the content search's condition on `logs.seq`, worked out beforehand (see
+ * log-content-search.ts), or undefined for none.
  */
-export type ContentMatcher = (text: string) => Expression<SqlBool>;
-
-/** The WHERE condition of a `LogFilter`: every field given narrows the rows; lists match any of their values. */
-export function logFilterCondition(eb: ExpressionBuilder<LogsDatabase, "logs">, filter: LogFilter, contentContains: ContentMatcher): Expression<SqlBool> {
+export function logFilterCondition(
+  eb: ExpressionBuilder<LogsDatabase, "logs">,
+  filter: LogFilter,
+  content: Expression<SqlBool> | undefined,
+): Expression<SqlBool> {
   const conditions: Array<Expression<SqlBool>> = [];
   const anyOf = (column: "provider" | "model" | "status" | "object_type" | "selected_key_name" | "virtual_key_id", values: readonly string[] | undefined) => {
     if (values && values.length > 0) conditions.push(eb(`logs.${column}`, "in", values));
@@ -18,6 +19,8 @@ export function logFilterCondition(eb: ExpressionBuilder<LogsDatabase, "logs">, 
   anyOf("provider", filter.providers);
   anyOf("model", filter.models);
   anyOf("status", filter.status);
+  // Said outright so that the planner may use the status index, which holds no successful rows.
+  if (filter.status && filter.status.length > 0 && !filter.status.includes("success")) conditions.push(eb("logs.status", "<>", "success"));
   anyOf("object_type", filter.objects);
   anyOf("selected_key_name", filter.selectedKeyNames);
   anyOf("virtual_key_id", filter.virtualKeyIds);
@@ -32,7 +35,7 @@ export function logFilterCondition(eb: ExpressionBuilder<LogsDatabase, "logs">, 
   // Iris never writes a made-up 0 for an unpriced model, so "missing" is exactly "no cost recorded".
   if (filter.missingCostOnly) conditions.push(eb("logs.cost", "is", null));
   if (filter.parentRequestId !== undefined) conditions.push(eb("logs.parent_request_id", "=", filter.parentRequestId));
-  if (filter.contentSearch !== undefined && filter.contentSearch !== "") conditions.push(contentContains(filter.contentSearch));
+  if (content) conditions.push(content);
   return eb.and(conditions);
 }
 

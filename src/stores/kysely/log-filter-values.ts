@@ -1,52 +1,38 @@
 import type { Kysely } from "kysely";
-import type { LogFilterData, LogRow } from "../log-store.js";
+import type { LogEntry, LogFilterData } from "../log-store.js";
 import type { FilterValueKind, LogFilterValuesTable, LogsDatabase } from "./log-tables.js";
 
 /** As Bifrost caps each filter dimension. */
 const MAX_VALUES_PER_KIND = 1_000;
 
-/** The `logs` column each kind of value comes from (each has an index, so "is it still there?" is one probe). */
-const KIND_COLUMNS = {
-  model: "model",
-  provider: "provider",
-  selected_key_name: "selected_key_name",
-  object: "object_type",
-  stop_reason: "stop_reason",
-  virtual_key: "virtual_key_id",
-} as const satisfies Record<FilterValueKind, string>;
+const KINDS: readonly FilterValueKind[] = ["model", "provider", "selected_key_name", "object", "stop_reason", "virtual_key"];
 
-const KINDS = Object.keys(KIND_COLUMNS) as FilterValueKind[];
-
-/** The values a batch of rows brings, once each, for the side table of filter values. */
-function filterValuesOf(rows: readonly LogRow[]): LogFilterValuesTable[] {
+/** The values a batch of entries brings, once each, for the side table of filter values. */
+export function filterValuesOf(entries: readonly LogEntry[]): LogFilterValuesTable[] {
   const values = new Map<string, LogFilterValuesTable>();
   const add = (kind: FilterValueKind, value: string | null, label: string | null = value) => {
     if (value === null || value === "" || label === null) return;
+    // The key order is the column order a prepared upsert binds (see filterValuesUpsert).
     values.set(`${kind}\u0000${value}`, { kind, value, label });
   };
-  for (const row of rows) {
-    add("model", row.model);
-    add("provider", row.provider);
-    add("selected_key_name", row.selected_key_name);
-    add("object", row.object);
-    add("stop_reason", row.stop_reason);
-    add("virtual_key", row.virtual_key_id, row.virtual_key_name ?? row.virtual_key_id);
+  for (const entry of entries) {
+    add("model", entry.model);
+    add("provider", entry.provider);
+    add("selected_key_name", entry.selected_key_name);
+    add("object", entry.object);
+    add("stop_reason", entry.stop_reason);
+    add("virtual_key", entry.virtual_key_id, entry.virtual_key_name ?? entry.virtual_key_id);
   }
   return [...values.values()];
 }
 
-/**
- * The statement recording the filter values of rows being inserted (run it inside the insert's
- * transaction), or undefined when they bring none.
- */
-export function filterValuesInsert(db: Kysely<LogsDatabase>, rows: readonly LogRow[]) {
-  const values = filterValuesOf(rows);
-  if (values.length === 0) return undefined;
+/** The upsert recording filter values (an empty list is not valid SQL: callers skip it). Known values with unchanged labels write nothing. */
+export function filterValuesUpsert(db: Kysely<LogsDatabase>, values: readonly LogFilterValuesTable[]) {
   return (
     db
       .insertInto("log_filter_values")
       .values(values)
-      // A virtual key renamed since: show its latest name. Unchanged labels write nothing.
+      // A virtual key renamed since: show its latest name.
       .onConflict((oc) =>
         oc
           .columns(["kind", "value"])
@@ -75,14 +61,24 @@ export async function readFilterData(db: Kysely<LogsDatabase>): Promise<LogFilte
   };
 }
 
-/** After rows were deleted: forgets the values no row carries any more. */
+/**
+ * After rows were deleted: forgets the values no row carries any more. The hourly totals keep a
+ * row per value of each kind while any row has it, so each check is one primary-key probe.
+ */
 export async function pruneFilterValues(db: Kysely<LogsDatabase>): Promise<void> {
-  for (const kind of KINDS) {
-    const column = KIND_COLUMNS[kind];
-    await db
-      .deleteFrom("log_filter_values")
-      .where("log_filter_values.kind", "=", kind)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("logs").select("logs.seq").whereRef(`logs.${column}`, "=", "log_filter_values.value").limit(1))))
-      .execute();
-  }
+  await db
+    .deleteFrom("log_filter_values")
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("log_hourly_totals")
+            .select("log_hourly_totals.hour")
+            .whereRef("log_hourly_totals.dimension", "=", "log_filter_values.kind")
+            .whereRef("log_hourly_totals.value", "=", "log_filter_values.value")
+            .limit(1),
+        ),
+      ),
+    )
+    .execute();
 }

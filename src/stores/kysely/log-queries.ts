@@ -1,7 +1,9 @@
-import type { Kysely } from "kysely";
+import type { Expression, Kysely, SqlBool } from "kysely";
 import type { LogFilter, LogPage, LogRow, LogSearchResult, LogSortField, LogStats } from "../log-store.js";
-import { logFilterCondition, type ContentMatcher } from "./log-filter-sql.js";
-import { addSums, hourlySums, NO_SUMS, splitByHours, statsOf, type LogSums } from "./log-hourly-totals.js";
+import { contentSearchCondition, type ContentSearchSql } from "./log-content-search.js";
+import { logFilterCondition } from "./log-filter-sql.js";
+import { seqsOfIds } from "./log-index-tail.js";
+import { addSums, hourlySums, logSumsOf, NO_SUMS, rollupSelectionOf, splitByHours, statsOf, type LogSums } from "./log-rollups.js";
 import { decodeLogRow } from "./log-row-codec.js";
 import type { LogsDatabase } from "./log-tables.js";
 
@@ -12,41 +14,58 @@ const SORT_COLUMNS = {
   cost: "logs.cost",
 } as const satisfies Record<LogSortField, string>;
 
-/** A filter that only bounds time, which the hourly totals can answer. */
-function onlyTimeBounds(filter: LogFilter): boolean {
-  return Object.entries(filter).every(([key, value]) => value === undefined || key === "startTime" || key === "endTime");
-}
-
 /** Reads of the logs API, written once for every SQL database kysely speaks to. */
 export class LogQueries {
   constructor(
     private readonly db: Kysely<LogsDatabase>,
-    private readonly contentContains: ContentMatcher,
+    private readonly contentSearch: ContentSearchSql,
   ) {}
 
   /** One page of rows, and the count and stats of every row the filter matches. */
   async search(filter: LogFilter, page: LogPage): Promise<LogSearchResult> {
-    const [rows, stats] = await Promise.all([this.page(filter, page), this.stats(filter)]);
+    const content = await this.contentCondition(filter);
+    const [rows, stats] = await Promise.all([this.page(filter, content, page), this.statsOf(filter, content)]);
     return { logs: rows, totalCount: stats.total_requests, stats };
   }
 
-  /** The page is chosen on `logs` alone (narrow rows, often an index walk); only its rows are then read whole. */
-  private async page(filter: LogFilter, page: LogPage): Promise<LogRow[]> {
+  async stats(filter: LogFilter): Promise<LogStats> {
+    return this.statsOf(filter, await this.contentCondition(filter));
+  }
+
+  async get(id: string): Promise<LogRow | undefined> {
+    // Two attempts may share an id (a client reusing x-request-id): the first one written is the answer.
+    const [seq] = await seqsOfIds(this.db, [id]);
+    if (seq === undefined) return undefined;
+    const row = await this.rowsWithContents().where("logs.seq", "=", seq).executeTakeFirst();
+    return row && decodeLogRow(row);
+  }
+
+  async hasLogs(): Promise<boolean> {
+    return (await this.db.selectFrom("logs").select("logs.seq").limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  private async contentCondition(filter: LogFilter): Promise<Expression<SqlBool> | undefined> {
+    if (filter.contentSearch === undefined || filter.contentSearch === "") return undefined;
+    return contentSearchCondition(this.db, this.contentSearch, filter.contentSearch);
+  }
+
+  /** The page is chosen on `logs` alone (narrow rows, often an index walk); only its rows are then read whole, and their texts parsed. */
+  private async page(filter: LogFilter, content: Expression<SqlBool> | undefined, page: LogPage): Promise<LogRow[]> {
     const column = SORT_COLUMNS[page.sortBy];
     const seqs = (
       await this.db
         .selectFrom("logs")
         .select("logs.seq")
-        .where((eb) => logFilterCondition(eb, filter, this.contentContains))
+        .where((eb) => logFilterCondition(eb, filter, content))
         // Rows without the value (no cost, no latency yet) come last either way; the id breaks ties so pages never overlap.
         .orderBy(column, (ob) => (column === "logs.timestamp" ? ob[page.order]() : ob[page.order]().nullsLast()))
         .orderBy("logs.id", page.order)
         .limit(page.limit)
         .offset(page.offset)
         .execute()
-    ).map((row) => row.seq);
+    ).map((row) => Number(row.seq));
     if (seqs.length === 0) return [];
-    const rows = new Map((await this.rowsWithContents().select("logs.seq").where("logs.seq", "in", seqs).execute()).map((row) => [row.seq, row]));
+    const rows = new Map((await this.rowsWithContents().where("logs.seq", "in", seqs).execute()).map((row) => [Number(row.seq), row]));
     return seqs.flatMap((seq) => {
       const row = rows.get(seq);
       return row ? [decodeLogRow(row)] : [];
@@ -54,25 +73,26 @@ export class LogQueries {
   }
 
   /**
-   * Count, success rate (of the rows that finished), mean latency and totals. With no filter but
-   * a time window, from the hourly totals plus the partial hours at its edges; otherwise in one
-   * pass over the matching rows (an index-only scan for a single filter).
+   * Count, success rate (of the rows that finished), mean latency and totals. For a time window,
+   * statuses and at most one other filter, from the hourly totals plus the partial hours at the
+   * window's edges; otherwise in one pass over the matching rows.
    */
-  async stats(filter: LogFilter): Promise<LogStats> {
-    const hours = onlyTimeBounds(filter) ? splitByHours(filter.startTime, filter.endTime) : undefined;
-    if (!hours) return statsOf(await this.sums(filter));
+  private async statsOf(filter: LogFilter, content: Expression<SqlBool> | undefined): Promise<LogStats> {
+    const selection = rollupSelectionOf(filter);
+    const hours = selection ? splitByHours(filter.startTime, filter.endTime) : undefined;
+    if (!selection || !hours) return statsOf(await this.sums(filter, content));
     const [whole, before, after] = await Promise.all([
-      hourlySums(this.db, hours.firstHour, hours.lastHour),
-      hours.before ? this.sums(hours.before) : NO_SUMS,
-      hours.after ? this.sums(hours.after) : NO_SUMS,
+      hourlySums(this.db, selection, hours.firstHour, hours.lastHour),
+      hours.before ? this.sums({ ...filter, ...hours.before }, undefined) : NO_SUMS,
+      hours.after ? this.sums({ ...filter, ...hours.after }, undefined) : NO_SUMS,
     ]);
     return statsOf(addSums(addSums(whole, before), after));
   }
 
-  private async sums(filter: LogFilter): Promise<LogSums> {
+  private async sums(filter: LogFilter, content: Expression<SqlBool> | undefined): Promise<LogSums> {
     const row = await this.db
       .selectFrom("logs")
-      .where((eb) => logFilterCondition(eb, filter, this.contentContains))
+      .where((eb) => logFilterCondition(eb, filter, content))
       .select((eb) => [
         eb.fn.countAll().as("requests"),
         eb.fn.sum(eb.case().when("logs.status", "=", "success").then(1).else(0).end()).as("succeeded"),
@@ -83,25 +103,7 @@ export class LogQueries {
         eb.fn.sum("logs.cost").as("total_cost"),
       ])
       .executeTakeFirstOrThrow();
-    // PostgreSQL answers counts and sums of bigints as numeric text; SQLite as numbers.
-    return {
-      requests: Number(row.requests),
-      succeeded: Number(row.succeeded ?? 0),
-      failed: Number(row.failed ?? 0),
-      latencySum: Number(row.latency_sum ?? 0),
-      latencyCount: Number(row.latency_count),
-      totalTokens: Number(row.total_tokens ?? 0),
-      totalCost: Number(row.total_cost ?? 0),
-    };
-  }
-
-  async get(id: string): Promise<LogRow | undefined> {
-    const row = await this.rowsWithContents().where("logs.id", "=", id).executeTakeFirst();
-    return row && decodeLogRow(row);
-  }
-
-  async hasLogs(): Promise<boolean> {
-    return (await this.db.selectFrom("logs").select("logs.seq").limit(1).executeTakeFirst()) !== undefined;
+    return logSumsOf(row);
   }
 
   private rowsWithContents() {
@@ -109,39 +111,41 @@ export class LogQueries {
       .selectFrom("logs")
       .leftJoin("log_contents", "log_contents.seq", "logs.seq")
       .select([
+        "logs.seq",
         "logs.id",
-        "logs.parent_request_id",
         "logs.timestamp",
+        "logs.parent_request_id",
         "logs.object_type",
         "logs.provider",
         "logs.model",
-        "logs.model_requested",
         "logs.selected_key_name",
-        "logs.number_of_retries",
-        "logs.fallback_index",
+        "logs.virtual_key_id",
         "logs.status",
         "logs.latency",
-        "logs.time_to_first_token",
-        "logs.stream",
-        "logs.token_usage",
-        "logs.prompt_tokens",
-        "logs.completion_tokens",
         "logs.total_tokens",
         "logs.cost",
         "logs.stop_reason",
-        "logs.trace_id",
-        "logs.virtual_key_id",
-        "logs.virtual_key_name",
-        "logs.team_id",
-        "logs.customer_id",
+        "log_contents.model_requested",
+        "log_contents.number_of_retries",
+        "log_contents.fallback_index",
+        "log_contents.time_to_first_token",
+        "log_contents.stream",
+        "log_contents.prompt_tokens",
+        "log_contents.completion_tokens",
+        "log_contents.cached_read_tokens",
+        "log_contents.cached_write_tokens",
+        "log_contents.reasoning_tokens",
+        "log_contents.trace_id",
+        "log_contents.virtual_key_name",
+        "log_contents.team_id",
+        "log_contents.customer_id",
+        "log_contents.metadata",
         "log_contents.error_details",
-        "log_contents.input_history",
-        "log_contents.output_message",
-        "log_contents.params",
         "log_contents.raw_request",
         "log_contents.raw_response",
-        "log_contents.metadata",
-        "log_contents.content_summary",
+        "log_contents.request_text",
+        "log_contents.response_text",
+        "log_contents.response_kind",
       ]);
   }
 }

@@ -1,10 +1,28 @@
 import { sql, type Kysely } from "kysely";
-import { createLogTables, type LogMigration } from "../kysely/log-schema.js";
+import { createLogTablesV1 } from "../kysely/log-schema-v1.js";
+import type { LogMigration } from "../kysely/log-schema.js";
+import { upgradeLogTablesToV2 } from "../kysely/log-schema-upgrade.js";
 import type { LogsDatabase } from "../kysely/log-tables.js";
 
 /** The log schema's steps on PostgreSQL. Append only; never edit a step that has shipped. */
 const POSTGRES_LOG_MIGRATIONS: readonly LogMigration[] = [
-  { description: "logs, log_contents, log_filter_values", up: (db) => createLogTables(db, "postgres") },
+  { description: "logs, log_contents, log_filter_values", up: (db) => createLogTablesV1(db, "postgres") },
+  {
+    description: "content as the gateway's texts, indexed off the insert path: narrow indexes, totals per filter value",
+    async up(db) {
+      // Version 1's tables step aside under new names, with the objects named after them (the new
+      // tables' primary keys and identity would otherwise collide with the old ones).
+      await sql`alter table logs rename to logs_v1`.execute(db);
+      await sql`alter index logs_pkey rename to logs_v1_pkey`.execute(db);
+      await sql`alter index logs_id_key rename to logs_v1_id_key`.execute(db);
+      await sql`alter sequence logs_seq_seq rename to logs_v1_seq_seq`.execute(db);
+      await sql`alter table log_contents rename to log_contents_v1`.execute(db);
+      await sql`alter index log_contents_pkey rename to log_contents_v1_pkey`.execute(db);
+      await upgradeLogTablesToV2(db, "postgres");
+      // The rows kept their seq: new ones start after them.
+      await sql`select setval(pg_get_serial_sequence('logs', 'seq'), coalesce(max(seq), 0) + 1, false) from logs`.execute(db);
+    },
+  },
 ];
 
 /** Any fixed number: replicas starting together queue on this lock instead of racing through the same step. */
@@ -41,6 +59,6 @@ export async function ensureTrigramIndex(db: Kysely<LogsDatabase>): Promise<bool
   } catch {
     return false;
   }
-  await sql`create index if not exists idx_log_contents_summary_trgm on log_contents using gin (content_summary gin_trgm_ops)`.execute(db);
+  await sql`create index if not exists idx_log_summaries_trgm on log_summaries using gin (content_summary gin_trgm_ops)`.execute(db);
   return true;
 }

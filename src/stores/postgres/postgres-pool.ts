@@ -33,6 +33,9 @@ export function createPostgresPool(settings: PostgresSettings, onIdleError: (err
     types: NUMBER_TYPES,
   });
   pool.on("error", onIdleError);
+  // A connection ended while in use (the content indexer's, mid-slice) also fails its query, which
+  // is where that is reported; its "error" event needs a listener all the same, or it ends the process.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 
