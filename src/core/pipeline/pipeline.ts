@@ -58,7 +58,7 @@ export class PluginPipeline {
   /** The rest of the pre-hooks once one of them went async (the `i`th, whose promise is `pending`). */
   private async finishPreHooks(pending: Promise<AttemptHooks | undefined>, hooks: AttemptHooks[], i: number, attempt: Attempt): Promise<PreHooksRan> {
     const plugins = this.withPreHooks;
-    for (let returned: AttemptHooks | undefined | Promise<AttemptHooks | undefined> = pending; ; ) {
+    for (let returned: AttemptHooks | undefined | Promise<AttemptHooks | undefined> = pending; ;) {
       returned = await this.settle(returned, plugins[i]!, attempt);
       if (returned !== undefined) {
         hooks.push(returned);
