@@ -11,7 +11,8 @@
 #   ROUNDS [1]     measure every target this many times, interleaved (proxy, Iris, proxy, Iris…);
 #                  each cell keeps its best round. On a shared VM whose speed drifts by tens of
 #                  percent, ROUNDS=3 gives ratios that repeat; a single round may not.
-#   TARGETS ["mock proxy iris"]; also "proxy-request" (the bare proxy using pool.request +
+#   TARGETS ["mock proxy iris iris-split iris-off"]; iris-split moves Iris's log writer thread to
+#     LOAD_CPU; also "proxy-request" (the bare proxy using pool.request +
 #     pipeline instead of pool.stream)                 SCENARIOS ["chat-c1 chat-c50 stream-c50"]
 #   MOCK_PORT [18080] PROXY_PORT [18081] IRIS_PORT [18082]
 #   LOAD_CPU [0]   core for wrk + mock                 SERVER_CPU [1] core for bare proxy / Iris
@@ -34,7 +35,7 @@ WARMUP="${WARMUP:-3}"
 CONNS="${CONNS:-50}"
 ROUNDS="${ROUNDS:-1}"
 ROUND=1
-TARGETS="${TARGETS:-mock proxy iris iris-off}"
+TARGETS="${TARGETS:-mock proxy iris iris-split iris-off}"
 SCENARIOS="${SCENARIOS:-chat-c1 chat-c50 stream-c50}"
 MOCK_PORT="${MOCK_PORT:-18080}"
 PROXY_PORT="${PROXY_PORT:-18081}"
@@ -297,9 +298,19 @@ bench_target() { # bench_target <name> <port> <pid>
   TARGET_STATUS[$name]="ok"
 }
 
-# bench_iris <target> <extra top-level config members, each ending with a comma>
+# pin_thread <pid> <thread name> <cpu>: moves one named thread of a running process to another core
+pin_thread() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    [[ "$(cat "$task/comm" 2>/dev/null)" == "$2" ]] || continue
+    taskset -p -c "$3" "${task##*/}" >/dev/null && return 0
+  done
+  return 1
+}
+
+# bench_iris <target> <extra top-level config members, each ending with a comma> [core for the log writer thread]
 bench_iris() {
-  local target=$1 features=$2 app_dir pid
+  local target=$1 features=$2 writer_cpu=${3:-} app_dir pid
   if [[ ! -f "$ROOT/dist/cli.js" ]]; then
     TARGET_STATUS[$target]="skipped: dist/cli.js not found (run npm run build first)"
     log "$target: ${TARGET_STATUS[$target]}"; return
@@ -317,6 +328,10 @@ JSON
   fi
   if ! check_target "$target" "$IRIS_PORT"; then
     TARGET_STATUS[$target]="skipped: did not answer a 200 chat completion (see $RAW_DIR/$target.log)"
+    log "$target: ${TARGET_STATUS[$target]}"; stop_pid "$pid"; return
+  fi
+  if [[ -n "$writer_cpu" ]] && ! pin_thread "$pid" iris-log-writer "$writer_cpu"; then
+    TARGET_STATUS[$target]="skipped: no thread named iris-log-writer to move to core $writer_cpu"
     log "$target: ${TARGET_STATUS[$target]}"; stop_pid "$pid"; return
   fi
   bench_target "$target" "$IRIS_PORT" "$pid"
@@ -358,13 +373,17 @@ for target in $TARGETS; do
       bench_target "$target" "$PROXY_PORT" "$pid"
       stop_pid "$pid"
       ;;
-    iris | iris-off)
-      # iris: the defaults (request logging and metrics on); iris-off: both switched off, for the cost of the features.
+    iris | iris-off | iris-split)
+      # iris: the defaults (request logging and metrics on), every thread on the server's core;
+      # iris-split: the same, with the request log's writer thread moved to the load generator's core,
+      # as it would run on any other free core of a real host; iris-off: both features off, for their cost.
       features=''
       [[ "$target" == iris-off ]] && features='"client":{"enable_logging":false},"plugins":[{"name":"telemetry","enabled":false}],'
-      bench_iris "$target" "$features"
+      writer_cpu=''
+      [[ "$target" == iris-split ]] && writer_cpu="$LOAD_CPU"
+      bench_iris "$target" "$features" "$writer_cpu"
       ;;
-    *) die "unknown target '$target' (mock, proxy, proxy-request, iris, iris-off)" ;;
+    *) die "unknown target '$target' (mock, proxy, proxy-request, iris, iris-split, iris-off)" ;;
   esac
 done
 done
@@ -386,6 +405,7 @@ target_label() {
     proxy-request) echo "bare proxy, pool.request + pipeline" ;;
     iris) echo "Iris (defaults: logging + metrics on)" ;;
     iris-off) echo "Iris, logging + metrics off" ;;
+    iris-split) echo "Iris (defaults), log writer thread on core $LOAD_CPU" ;;
   esac
 }
 
@@ -448,6 +468,11 @@ REPORT="$TMP_DIR/report.md"
     for sc in chat-c50 stream-c50; do
       if have iris-off "$sc" && have proxy "$sc"; then
         echo "- Iris with logging + metrics off / bare proxy req/s, $(scenario_label "$sc"): $(awk -v a="${RES_RPS[iris-off,$sc]}" -v b="${RES_RPS[proxy,$sc]}" 'BEGIN { printf "%.2f", a / b }')"
+      fi
+    done
+    for sc in chat-c50 stream-c50; do
+      if have iris-split "$sc" && have proxy "$sc"; then
+        echo "- Iris (defaults) with the log writer thread on core $LOAD_CPU / bare proxy req/s, $(scenario_label "$sc"): $(awk -v a="${RES_RPS[iris-split,$sc]}" -v b="${RES_RPS[proxy,$sc]}" 'BEGIN { printf "%.2f", a / b }')"
       fi
     done
     if have iris-off chat-c1 && have proxy chat-c1; then
