@@ -37,12 +37,18 @@ afterEach(async () => {
   while (opened.length > 0) await opened.pop()!();
 });
 
-async function setup(options: { contentLogging?: boolean; capacity?: number } = {}): Promise<Setup> {
+async function setup(options: { contentLogging?: boolean; capacity?: number; batchSize?: number; intervalMs?: number } = {}): Promise<Setup> {
   const mock = await startMockUpstream();
   const store = new MemoryLogStore();
   const logging = createLoggingPlugin(
     store,
-    { contentLogging: options.contentLogging ?? true, capacity: options.capacity ?? 1000, batchSize: 100, intervalMs: 50, retentionDays: 365 },
+    {
+      contentLogging: options.contentLogging ?? true,
+      capacity: options.capacity ?? 1000,
+      batchSize: options.batchSize ?? 100,
+      intervalMs: options.intervalMs ?? 50,
+      retentionDays: 365,
+    },
     pino({ level: 'silent' }),
   );
   const provider = (extra: Record<string, unknown> = {}) => ({
@@ -200,6 +206,21 @@ describe('the logging plugin', () => {
     await logging.flush();
     expect(store.rows.length + logging.dropped()).toBe(5);
     expect(logging.dropped()).toBeGreaterThan(0);
+  });
+
+  it('writes a full batch at once, even while a partial one waits for its interval', async () => {
+    const { mock, store, client } = await setup({ batchSize: 4, intervalMs: 60_000 });
+    mock.on('POST', '/v1/chat/completions', (_req, res) => replyFixtureJson(res, CHAT_FIXTURE));
+    const chat = () => client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    // Two rows: a partial batch, due in a minute.
+    await chat();
+    await chat();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.rows).toHaveLength(0);
+    // Four more fill a batch: it goes now, not behind the partial one's minute (under load the queue would overflow meanwhile).
+    await Promise.all(Array.from({ length: 4 }, chat));
+    for (let i = 0; i < 40 && store.rows.length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(store.rows.length).toBeGreaterThanOrEqual(4);
   });
 
   it('counts rows the store refused to take', async () => {

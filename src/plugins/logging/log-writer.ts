@@ -26,6 +26,8 @@ export class LogWriter {
   private digestScheduled = false;
   private queue: LogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (epoch ms). */
+  private timerDue = 0;
   private writing: Promise<void> | undefined;
   private droppedCount = 0;
   private lastDropWarning = 0;
@@ -91,8 +93,19 @@ export class LogWriter {
     await this.flush();
   }
 
+  /**
+   * Schedules the next batch in `delayMs`, unless one is due sooner already. A full batch waiting
+   * behind the interval timer of a partial one is written now: under load the queue fills in less
+   * than an interval, and waiting would drop rows.
+   */
   private writeSoon(delayMs: number): void {
-    if (this.timer || this.closed) return;
+    if (this.closed) return;
+    const due = Date.now() + delayMs;
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.writeBatch();
