@@ -21,6 +21,7 @@ if (port) {
   try {
     const store = await openLogStoreHere(workerData as LogsStoreSettings, {
       writer: true,
+      reads: false,
       onBackgroundError: (message, err) => say({ event: "background-error", message: describe(message, err) }),
     });
     serveLogWrites(store, port, () => port.close());

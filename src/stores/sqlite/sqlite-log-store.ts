@@ -24,6 +24,11 @@ const BUSY_TIMEOUT_MS = 5_000;
 /** Page cache, KiB: enough for the indexes of a million rows, so searches seldom read the file. */
 const CACHE_KIB = 65_536;
 
+export interface SqliteLogStoreOptions extends LogStoreOptions {
+  /** Page cache of this connection, KiB (default 64 MiB, for searches); a connection that only writes needs far less. */
+  cacheKiB?: number;
+}
+
 /** The trigram tokenizer indexes three characters at a time: shorter searches cannot use it. */
 const TRIGRAM = 3;
 
@@ -87,7 +92,7 @@ export class SqliteLogStore extends KyselyLogStore {
   }
 
   /** Opens (creating if needed) the file: WAL, a busy timeout, and every pending migration applied. */
-  static async open(file: string, options: LogStoreOptions = {}): Promise<SqliteLogStore> {
+  static async open(file: string, options: SqliteLogStoreOptions = {}): Promise<SqliteLogStore> {
     mkdirSync(path.dirname(file), { recursive: true });
     const database = new Database(file);
     try {
@@ -96,7 +101,7 @@ export class SqliteLogStore extends KyselyLogStore {
       // Logs are not money: a power cut may lose the last batches, never corrupt the file. NORMAL
       // skips the fsync per commit that FULL (iris.db's setting) pays.
       database.pragma("synchronous = NORMAL");
-      database.pragma(`cache_size = -${CACHE_KIB}`);
+      database.pragma(`cache_size = -${options.cacheKiB ?? CACHE_KIB}`);
     } catch (err) {
       database.close();
       throw err;
