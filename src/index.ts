@@ -12,6 +12,8 @@ import { createPriceCatalog } from "./core/pricing/price-catalog.js";
 import { priceOf } from "./core/pricing/price-of.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
+import { GovernancePlugin } from "./plugins/governance/governance-plugin.js";
+import { UsageCounters } from "./plugins/governance/usage-counters.js";
 import { TelemetryPlugin } from "./plugins/telemetry/telemetry-plugin.js";
 import { openLogStore } from "./open-stores.js";
 import type { LogStore } from "./stores/log-store.js";
@@ -19,6 +21,7 @@ import { createLoggingPlugin, type LoggingPlugin, type LoggingSettings as Loggin
 import { openSqliteDatabase } from "./stores/sqlite/database.js";
 import { SqliteJobStore } from "./stores/sqlite/sqlite-job-store.js";
 import { SqliteResourceKeys } from "./stores/sqlite/sqlite-resource-keys.js";
+import { SqliteUsageStore } from "./stores/sqlite/sqlite-usage-store.js";
 
 export interface CloseOptions {
   /**
@@ -70,7 +73,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const otel = config.otel ? await startOtelPlugin(config.otel) : undefined;
   const telemetry = config.telemetry ? new TelemetryPlugin(config.telemetry) : undefined;
   const requestLog: LoggingPlugin | undefined = logStore ? createLoggingPlugin(logStore, loggingWriterSettings(config), logger) : undefined;
-  const configured = [otel, telemetry, requestLog].filter((plugin) => plugin !== undefined);
+  // Governance after observability (which then sees its refusals too), before anything that answers for the provider.
+  const governance = config.governance
+    ? new GovernancePlugin(config.governance, await UsageCounters.open(new SqliteUsageStore(db), logger), logger)
+    : undefined;
+  const configured = [otel, telemetry, requestLog, governance].filter((plugin) => plugin !== undefined);
   const pipeline = new PluginPipeline([...configured, ...(options.plugins ?? [])], logger, price);
   const engine = new Engine(config, { resourceKeys: new SqliteResourceKeys(db), pipeline });
   const jobStore = new SqliteJobStore(db);

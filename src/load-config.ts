@@ -6,12 +6,13 @@ import { BUILT_IN_PROVIDERS } from "./providers/registry.js";
 import { emptyListMeaning, parseAllowList, WILDCARD, type AllowList, type EmptyListMeans } from "./config/allow-list.js";
 import { BIFROST_PROVIDER_NAMES } from "./config/bifrost-providers.js";
 import { DEFAULTS, type LogLevel, type LogStyle } from "./config/defaults.js";
+import { GovernanceConfigProblem, governanceSettingsOf } from "./config/governance-settings.js";
 import { logsStoreSettings } from "./config/logs-store-settings.js";
 import { notImplementedFields } from "./config/not-implemented-fields.js";
 import type { PricingOverrideConfig } from "./config/pricing-schema.js";
 import { otelSettingsOf, telemetrySettingsOf } from "./config/observability-settings.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
-import type { GatewayConfig, KeySettings, LoggingSettings, PriceOverride, PricingSettings, ProviderSettings } from "./config/types.js";
+import type { GatewayConfig, GovernanceSettings, KeySettings, LoggingSettings, PriceOverride, PricingSettings, ProviderSettings } from "./config/types.js";
 
 /** A config problem, reported as one line naming the field and what is wrong. */
 export class ConfigError extends Error {
@@ -95,8 +96,20 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     telemetry: telemetrySettingsOf(file),
     otel: otelSettingsOf(file),
     logsStore: logsStoreSettings(file.logs_store, options.appDir),
+    governance: governanceOf(file, emptyList),
     notImplemented: notImplementedFields(file, unserved),
   };
+}
+
+/** Governance, when config.json has virtual keys or enforces auth; a dangling reference is a config error naming the field. */
+function governanceOf(file: ConfigFile, emptyList: ReturnType<typeof emptyListMeaning>): GovernanceSettings | undefined {
+  try {
+    const settings = governanceSettingsOf(file, emptyList);
+    return settings.enforceAuth || settings.virtualKeys.length > 0 ? settings : undefined;
+  } catch (err) {
+    if (err instanceof GovernanceConfigProblem) throw new ConfigError(err.field, err.message);
+    throw err;
+  }
 }
 
 function pricingSettings(file: ConfigFile, providers: ReadonlyMap<string, ProviderSettings>): PricingSettings {

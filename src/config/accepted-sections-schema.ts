@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { budgetFileSchema, customerFileSchema, rateLimitFileSchema, teamFileSchema, virtualKeyFileSchema } from "./governance-schema.js";
 import { pricingOverrideSchema } from "./pricing-schema.js";
 import { pluginConfigIssues } from "./observability-plugins-schema.js";
 
@@ -25,13 +26,14 @@ const storeSchema = z
 
 const governanceSchema = z
   .object({
-    budgets: objects.optional(),
-    rate_limits: objects.optional(),
-    customers: objects.optional(),
-    teams: objects.optional(),
+    // Read by Iris (governance), so checked whole.
+    budgets: z.array(budgetFileSchema).optional(),
+    rate_limits: z.array(rateLimitFileSchema).optional(),
+    customers: z.array(customerFileSchema).optional(),
+    teams: z.array(teamFileSchema).optional(),
     business_units: objects.optional(),
     roles: objects.optional(),
-    virtual_keys: objects.optional(),
+    virtual_keys: z.array(virtualKeyFileSchema).optional(),
     routing_rules: objects.optional(),
     // Read by Iris (pricing), so checked whole.
     pricing_overrides: z.array(pricingOverrideSchema).optional(),

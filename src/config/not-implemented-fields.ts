@@ -13,7 +13,7 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
 /** Sections listed by their fields: those holding several features, and those Iris reads in part (the fields read). */
 const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ["governance", new Set(["pricing_overrides"])],
+  ["governance", new Set(["pricing_overrides", "virtual_keys", "teams", "customers", "budgets", "rate_limits"])],
   ["mcp", new Set<string>()],
   ["framework", new Set(["pricing"])],
   ["logs_store", new Set(["enabled", "type", "config"])],
@@ -35,6 +35,8 @@ const CLIENT_FIELDS_READ = new Set([
   "enable_logging",
   "disable_content_logging",
   "log_retention_days",
+  "enforce_auth_on_inference",
+  "enforce_governance_header",
 ]);
 
 const PROVIDER_FIELDS_READ = new Set([

@@ -178,6 +178,71 @@ export interface GatewayConfig {
   otel: OtelSettings | undefined;
   /** `logs_store`; undefined when `enabled` is false. */
   logsStore: LogsStoreSettings | undefined;
+  /** Virtual keys, teams, customers, budgets and rate limits; undefined when config.json has none and does not enforce auth (the plugin is off). */
+  governance: GovernanceSettings | undefined;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
   notImplemented: readonly string[];
+}
+
+/** A rate limit (`governance.rate_limits[]`): requests and/or tokens per window. */
+export interface RateLimitSettings {
+  id: string;
+  tokenMax: number | undefined;
+  tokenResetMs: number | undefined;
+  tokenResetText: string | undefined;
+  requestMax: number | undefined;
+  requestResetMs: number | undefined;
+  requestResetText: string | undefined;
+}
+
+/** A budget (`governance.budgets[]`, or inline on its owner): USD per window. */
+export interface BudgetSettings {
+  id: string;
+  maxLimit: number;
+  resetMs: number;
+  resetText: string;
+  /** `current_usage` as config.json states it: where the counter starts on a store that has none yet. */
+  initialUsage: number;
+}
+
+/** What budgets and a rate limit hang on: a virtual key, one of its provider configs, a team or a customer. */
+export interface GovernedOwner {
+  id: string;
+  name: string;
+  budgets: readonly BudgetSettings[];
+  rateLimit: RateLimitSettings | undefined;
+}
+
+export interface VirtualKeyProviderSettings extends GovernedOwner {
+  provider: string;
+  /** Weighted routing of a bare model name; null keeps this config out of it. */
+  weight: number | null;
+  allowedModels: AllowList;
+  blacklistedModels: AllowList;
+  /** Provider keys (by id or name) this virtual key may use with this provider. */
+  keyIds: AllowList;
+}
+
+export interface VirtualKeySettings extends GovernedOwner {
+  value: string;
+  description: string | undefined;
+  isActive: boolean;
+  /** Epoch ms; the key is refused from then on. */
+  expiresAt: number | undefined;
+  teamId: string | undefined;
+  customerId: string | undefined;
+  providerConfigs: readonly VirtualKeyProviderSettings[];
+}
+
+export interface TeamSettings extends GovernedOwner {
+  customerId: string | undefined;
+}
+
+/** Governance: who may spend which provider keys, and how much (`governance.*`, `client.enforce_auth_on_inference`). */
+export interface GovernanceSettings {
+  /** A request without a virtual key is refused (`virtual_key_required`). */
+  enforceAuth: boolean;
+  virtualKeys: readonly VirtualKeySettings[];
+  teams: ReadonlyMap<string, TeamSettings>;
+  customers: ReadonlyMap<string, GovernedOwner>;
 }

@@ -3,6 +3,12 @@ import type { Operation } from "../schema/request-type.js";
 import type { UploadedFile, UploadedPart } from "../schema/uploads.js";
 import type { CallerSignal } from "./caller-signal.js";
 
+/**
+ * What the caller presented as its own credential: a virtual key (`x-bf-vk`, or `sk-bf-…` in the
+ * header its SDK sends keys in), or some other Bearer token. Never forwarded upstream.
+ */
+export type CallerCredential = { kind: "virtual-key"; value: string } | { kind: "bearer"; value: string };
+
 /** One request as the engine sees it, independent of the HTTP surface it came from. */
 export interface EngineRequest {
   op: Operation;
@@ -27,6 +33,8 @@ export interface EngineRequest {
   fallbacks?: readonly string[];
   /** `x-bf-api-key`. */
   pinnedKey?: string;
+  /** The caller's credential, for governance. */
+  credential?: CallerCredential;
   /** `x-bf-eh-<name>` headers, forwarded upstream as `<name>`. */
   forwardHeaders?: Record<string, string>;
   /** `x-bf-send-back-raw-response: true`. */

@@ -5,6 +5,7 @@ import { isRecord, type JsonObject } from "../schema/json.js";
 import type { Operation } from "../schema/request-type.js";
 import { forwardedHeadersOf, pinnedKeyOf, sendsBackRaw } from "./gateway-headers.js";
 import type { RouteContext } from "./router.js";
+import { callerCredentialOf } from "./caller-credential.js";
 import { clientSignal } from "./client-signal.js";
 
 export interface SurfaceRequest {
@@ -22,7 +23,10 @@ export interface SurfaceRequest {
 }
 
 /** What every engine request takes from its caller: the `x-bf-*` headers, and the connection (its going away aborts). */
-export type CallerParts = Pick<EngineRequest, "sendBackRaw" | "signal" | "pinnedKey" | "forwardHeaders" | "requestId" | "traceparent" | "route" | "labels">;
+export type CallerParts = Pick<
+  EngineRequest,
+  "sendBackRaw" | "signal" | "pinnedKey" | "credential" | "forwardHeaders" | "requestId" | "traceparent" | "route" | "labels"
+>;
 
 export function callerPartsOf(ctx: RouteContext): CallerParts {
   const headers = ctx.req.headers;
@@ -32,6 +36,8 @@ export function callerPartsOf(ctx: RouteContext): CallerParts {
   if (ctx.requestLabels.length > 0) parts.labels = labelValuesOf(headers, ctx.requestLabels);
   const pinned = pinnedKeyOf(headers);
   if (pinned) parts.pinnedKey = pinned;
+  const credential = callerCredentialOf(headers);
+  if (credential) parts.credential = credential;
   const forwarded = forwardedHeadersOf(headers, ctx.forwardPolicy);
   if (forwarded.headers) parts.forwardHeaders = forwarded.headers;
   if (forwarded.dropped)

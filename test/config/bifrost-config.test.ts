@@ -35,7 +35,9 @@ describe('every top-level field of a current Bifrost config.json', () => {
         env_label: 'staging',
         client: { drop_excess_requests: true, enable_logging: true, header_filter_config: { allowlist: ['x-team'], denylist: ['x-secret'] } },
         providers: { openai: OPENAI },
-        governance: { virtual_keys: [{ id: 'vk', name: 'vk', provider_configs: [{ provider: 'openai', allowed_models: ['*'], key_ids: ['*'] }] }] },
+        governance: {
+          virtual_keys: [{ id: 'vk', name: 'vk', value: 'sk-bf-vk', provider_configs: [{ provider: 'openai', allowed_models: ['*'], key_ids: ['*'] }] }],
+        },
         framework: { pricing: { pricing_sync_interval: 86400 } },
         mcp: { client_configs: [{ name: 'tools', connection_type: 'sse', connection_string: 'http://127.0.0.1:1/sse' }] },
         vector_store: { enabled: false },
@@ -236,8 +238,8 @@ describe("Bifrost's own config.json (examples/configs/e2e in maximhq/bifrost)", 
     const warnings = logs.messages(PINO_WARN);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toBe(
-      'config fields accepted but not implemented yet: logs_store.writer, governance.virtual_keys, mcp.client_configs, vector_store, config_store, server, ' +
-        'client.initial_pool_size, client.allowed_origins, client.enforce_auth_on_inference, ' +
+      'config fields accepted but not implemented yet: logs_store.writer, mcp.client_configs, vector_store, config_store, server, ' +
+        'client.initial_pool_size, client.allowed_origins, ' +
         'providers.openai.keys[].use_for_batch_api, providers.elevenlabs, providers.xai.keys[].use_for_batch_api, ' +
         'providers.huggingface.keys[].use_for_batch_api, providers.anthropic.keys[].use_for_batch_api, providers.gemini.keys[].use_for_batch_api, ' +
         'providers.vertex.keys[].use_for_batch_api, providers.azure.keys[].use_for_batch_api, providers.bedrock.keys[].use_for_batch_api, ' +

@@ -12,15 +12,18 @@ import type { LogStore } from '../../src/stores/log-store.js';
  */
 export async function startTestGateway(
   configObject: unknown,
-  options: { logger?: Logger; plugins?: GatewayPlugin[]; price?: PriceAttempt; logStore?: LogStore } = {},
+  options: { logger?: Logger; plugins?: GatewayPlugin[]; price?: PriceAttempt; logStore?: LogStore; appDir?: string } = {},
 ): Promise<RunningGateway> {
-  const appDir = mkdtempSync(join(tmpdir(), 'iris-test-'));
-  const gateway = await startGateway({ appDir, port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json', configObject, ...options });
+  // An app dir the test gives is the test's to remove (a restart reuses it).
+  const { appDir: givenDir, ...rest } = options;
+  const ownDir = givenDir === undefined;
+  const appDir = givenDir ?? mkdtempSync(join(tmpdir(), 'iris-test-'));
+  const gateway = await startGateway({ appDir, port: 0, host: '127.0.0.1', logLevel: 'silent', logStyle: 'json', configObject, ...rest });
   return {
     ...gateway,
     async close(options?: CloseOptions) {
       await gateway.close(options);
-      rmSync(appDir, { recursive: true, force: true });
+      if (ownDir) rmSync(appDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { JsonObject } from "../../schema/json.js";
 import type { RequestType } from "../../schema/request-type.js";
 import type { EngineRequest } from "../engine-request.js";
-import type { Attempt, PriceAttempt } from "./plugin.js";
+import type { Attempt, GovernedCaller, PriceAttempt } from "./plugin.js";
 import { parseTraceparent } from "./traceparent.js";
 
 /** The engine's record of one attempt, handed to the plugins (see `Attempt`). */
@@ -19,6 +19,7 @@ export class EngineAttempt implements Attempt {
   finishReason: string | undefined = undefined;
   chunks = 0;
   traceId: string | undefined;
+  caller: GovernedCaller | undefined = undefined;
   final = false;
   private priced: { cost: number | null } | undefined;
 

@@ -103,6 +103,8 @@ export interface Attempt {
    * or the one a tracing plugin started. Undefined when neither exists. Logs carry it.
    */
   traceId: string | undefined;
+  /** Who is spending, once governance has recognised the caller's virtual key (logs and metrics carry it). */
+  caller: GovernedCaller | undefined;
   /**
    * Set before the post-hooks run: true when the request ends with this attempt — it succeeded, the
    * caller left, a plugin refused with no fallback allowed, or no target is left to try. A plugin
@@ -115,6 +117,16 @@ export interface Attempt {
    * silent 0. Worked out on first read, after the attempt has ended.
    */
   readonly cost: number | null;
+}
+
+/** The virtual key an attempt is governed by, with its team and customer (ids and names; never the key's value). */
+export interface GovernedCaller {
+  virtualKeyId: string;
+  virtualKeyName: string;
+  teamId: string | undefined;
+  teamName: string | undefined;
+  customerId: string | undefined;
+  customerName: string | undefined;
 }
 
 /** The price of an attempt (see `Attempt.cost`); the composition root supplies it from the price catalog. */

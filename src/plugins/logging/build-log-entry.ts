@@ -52,10 +52,10 @@ export function buildLogEntry({ attempt, end, chunks }: EndedAttempt, options: E
     raw_request: extra?.["raw_request"] === undefined ? null : JSON.stringify(extra["raw_request"]),
     raw_response: extra?.["raw_response"] === undefined ? null : JSON.stringify(extra["raw_response"]),
     trace_id: attempt.traceId ?? null,
-    virtual_key_id: null,
-    virtual_key_name: null,
-    team_id: null,
-    customer_id: null,
+    virtual_key_id: attempt.caller?.virtualKeyId ?? null,
+    virtual_key_name: attempt.caller?.virtualKeyName ?? null,
+    team_id: attempt.caller?.teamId ?? null,
+    customer_id: attempt.caller?.customerId ?? null,
     metadata: null,
   };
 }

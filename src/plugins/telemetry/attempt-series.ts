@@ -96,6 +96,9 @@ export class AttemptSeriesIndex {
     const labels = attempt.request.labels;
     let key = `${attempt.provider}\u0000${attempt.model}\u0000${attempt.requestType}\u0000${keyName}\u0000${attempt.fallbackIndex}`;
     if (labels) for (const name of this.customLabels) key += `\u0000${labels[name] ?? ""}`;
+    // Governance has set the caller by the time a chunk or the end is counted.
+    const caller = attempt.caller;
+    if (caller) key += `\u0000${caller.virtualKeyId}\u0000${caller.teamId ?? ""}\u0000${caller.customerId ?? ""}`;
     let found = this.series.get(key);
     if (!found) {
       found = new AttemptSeries(this.metrics, this.valuesOf(attempt, keyName));
@@ -112,6 +115,15 @@ export class AttemptSeriesIndex {
       selected_key_name: keyName,
       fallback_index: String(attempt.fallbackIndex),
     };
+    const caller = attempt.caller;
+    if (caller) {
+      byName.virtual_key_id = caller.virtualKeyId;
+      byName.virtual_key_name = caller.virtualKeyName;
+      byName.team_id = caller.teamId ?? "";
+      byName.team_name = caller.teamName ?? "";
+      byName.customer_id = caller.customerId ?? "";
+      byName.customer_name = caller.customerName ?? "";
+    }
     const labels = attempt.request.labels;
     return [...BIFROST_LABELS.map((name) => byName[name] ?? ""), ...this.customLabels.map((name) => labels?.[name] ?? "")];
   }

@@ -48,4 +48,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         .execute();
     },
   },
+  {
+    description: "governance_usage: the running counters of budgets and rate limits, so they survive a restart",
+    async up(db) {
+      await db.schema
+        .createTable("governance_usage")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "double precision", (c) => c.notNull())
+        .addColumn("window_start", "integer", (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

@@ -26,8 +26,16 @@ export interface ResourceKeysTable {
   created_at: number;
 }
 
+/** Row of `governance_usage`: one running counter of a budget or rate limit (usage-store.ts). */
+export interface GovernanceUsageTable {
+  key: string;
+  value: number;
+  window_start: number;
+}
+
 /** Every table in the app dir's SQLite database, for kysely. */
 export interface IrisDatabase {
   async_jobs: AsyncJobsTable;
   resource_keys: ResourceKeysTable;
+  governance_usage: GovernanceUsageTable;
 }

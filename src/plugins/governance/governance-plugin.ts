@@ -1,0 +1,206 @@
+import type { Logger } from "pino";
+import { admits, admitsNothing } from "../../config/allow-list.js";
+import type {
+  BudgetSettings,
+  GovernanceSettings,
+  GovernedOwner,
+  RateLimitSettings,
+  VirtualKeyProviderSettings,
+  VirtualKeySettings,
+} from "../../config/types.js";
+import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, GovernedCaller } from "../../core/pipeline/plugin.js";
+import { usageTokensOf } from "../../core/pipeline/usage-tokens.js";
+import { gatewayError } from "../../schema/error.js";
+import type { JsonObject } from "../../schema/json.js";
+import type { UsageCounters } from "./usage-counters.js";
+import { VirtualKeyIndex } from "./virtual-key-index.js";
+
+/** One owner's rate limit or budgets, as the checks walk them, with how a message names the owner. */
+interface Level {
+  owner: GovernedOwner;
+  /** "VK", "Provider config", "Team", "Customer" (Bifrost's words in its messages). */
+  label: string;
+}
+
+/** A refusal: Bifrost's governance decision type, its HTTP status, and the message. */
+function refuse(status: number, type: string, message: string, allowFallbacks = false): AttemptHooks {
+  return { shortCircuit: { error: gatewayError({ status, type, message }), allowFallbacks } };
+}
+
+const budgetKey = (budget: BudgetSettings) => `budget:${budget.id}`;
+const requestsKey = (limit: RateLimitSettings, owner: GovernedOwner) => `requests:${owner.id}:${limit.id}`;
+const tokensKey = (limit: RateLimitSettings, owner: GovernedOwner) => `tokens:${owner.id}:${limit.id}`;
+
+/**
+ * Governance (Bifrost's governance plugin): every attempt that presents a virtual key is checked
+ * against it — active, not expired, the provider and model allowed, its rate limits, then its
+ * budgets at each level (provider config → virtual key → team → customer) — and charged when it
+ * ends: the request counted when it is let through (so a request limit is exact under
+ * concurrency), its tokens and cost added at its end. Refusals are BifrostErrors with Bifrost's
+ * decision types. With `client.enforce_auth_on_inference`, an attempt without a virtual key is refused.
+ */
+export class GovernancePlugin implements GatewayPlugin {
+  readonly name = "governance";
+  private readonly keys: VirtualKeyIndex;
+
+  constructor(
+    private readonly settings: GovernanceSettings,
+    private readonly usage: UsageCounters,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.keys = new VirtualKeyIndex(settings.virtualKeys);
+    for (const owner of this.owners()) for (const budget of owner.budgets) usage.seed(budgetKey(budget), budget.initialUsage);
+  }
+
+  preHook(attempt: Attempt): AttemptHooks | undefined {
+    const credential = attempt.request.credential;
+    if (!credential) {
+      if (!this.settings.enforceAuth) return undefined;
+      return refuse(401, "virtual_key_required", "virtual key is required. Provide a virtual key via the x-bf-vk header (or as your SDK's API key).");
+    }
+    if (credential.kind === "bearer") {
+      return refuse(
+        401,
+        "virtual_key_required",
+        "the Bearer token is not a virtual key (sk-bf-…). Present a virtual key in Authorization, x-bf-vk, or your SDK's API key header.",
+      );
+    }
+    const key = this.keys.find(credential.value);
+    if (!key) return refuse(403, "virtual_key_not_found", "Virtual key not found");
+    if (!key.isActive) return refuse(403, "virtual_key_blocked", "Virtual key is inactive");
+    if (key.expiresAt !== undefined && this.now() >= key.expiresAt) return refuse(403, "virtual_key_blocked", "Virtual key has expired");
+    attempt.caller = this.callerOf(key);
+
+    const config = key.providerConfigs.find((candidate) => candidate.provider === attempt.provider);
+    if (!config) {
+      // Bifrost v1.5+: a key without provider configs may use no provider.
+      return refuse(403, "provider_blocked", `Provider '${attempt.provider}' is not allowed for this virtual key`, true);
+    }
+    if (attempt.model !== "" && !modelAllowed(config, attempt.model)) {
+      return refuse(403, "model_blocked", `Model '${attempt.model}' is not allowed for this virtual key`, true);
+    }
+
+    const levels = this.levelsOf(key, config);
+    const limited = this.rateLimitRefusal(levels);
+    if (limited) return limited;
+    const overBudget = this.budgetRefusal(levels);
+    if (overBudget) return overBudget;
+    // Let through: the request counts now, so the next concurrent one sees it.
+    for (const { owner } of levels) {
+      const limit = owner.rateLimit;
+      if (limit?.requestMax !== undefined && limit.requestResetMs !== undefined) this.usage.add(requestsKey(limit, owner), limit.requestResetMs, 1);
+    }
+    return { postHook: (end) => this.charge(levels, end, attempt) };
+  }
+
+  close(): Promise<void> {
+    return this.usage.close();
+  }
+
+  private charge(levels: readonly Level[], end: AttemptEnd, attempt: Attempt): void {
+    if (end.status !== "success" && attempt.usage === undefined) return;
+    const tokens = attempt.usage ? totalTokens(attempt.usage) : 0;
+    const cost = attempt.cost ?? 0;
+    for (const { owner } of levels) {
+      const limit = owner.rateLimit;
+      if (tokens > 0 && limit?.tokenMax !== undefined && limit.tokenResetMs !== undefined) this.usage.add(tokensKey(limit, owner), limit.tokenResetMs, tokens);
+      if (cost > 0) for (const budget of owner.budgets) this.usage.add(budgetKey(budget), budget.resetMs, cost);
+    }
+  }
+
+  /** Provider config, virtual key, its team, then the customer (the team's, or the key's own): Bifrost's order. */
+  private levelsOf(key: VirtualKeySettings, config: VirtualKeyProviderSettings): Level[] {
+    const levels: Level[] = [
+      { owner: config, label: "Provider config" },
+      { owner: key, label: "VK" },
+    ];
+    const team = key.teamId === undefined ? undefined : this.settings.teams.get(key.teamId);
+    if (team) levels.push({ owner: team, label: "Team" });
+    const customerId = team?.customerId ?? key.customerId;
+    const customer = customerId === undefined ? undefined : this.settings.customers.get(customerId);
+    if (customer) levels.push({ owner: customer, label: "Customer" });
+    return levels;
+  }
+
+  private rateLimitRefusal(levels: readonly Level[]): AttemptHooks | undefined {
+    const violations: string[] = [];
+    let requests = false;
+    let tokens = false;
+    for (const { owner } of levels) {
+      const limit = owner.rateLimit;
+      if (!limit) continue;
+      const found: string[] = [];
+      if (limit.tokenMax !== undefined && limit.tokenResetMs !== undefined) {
+        const used = this.usage.value(tokensKey(limit, owner), limit.tokenResetMs);
+        if (used >= limit.tokenMax) {
+          tokens = true;
+          found.push(`token limit exceeded (${used}/${limit.tokenMax}, resets every ${limit.tokenResetText})`);
+        }
+      }
+      if (limit.requestMax !== undefined && limit.requestResetMs !== undefined) {
+        const used = this.usage.value(requestsKey(limit, owner), limit.requestResetMs);
+        if (used >= limit.requestMax) {
+          requests = true;
+          found.push(`request limit exceeded (${used}/${limit.requestMax}, resets every ${limit.requestResetText})`);
+        }
+      }
+      if (found.length > 0) violations.push(`rate limit violated for ${owner.name}: ${found.join(", ")}`);
+    }
+    if (violations.length === 0) return undefined;
+    const type = requests && tokens ? "rate_limited" : requests ? "request_limited" : "token_limited";
+    return refuse(429, type, `Rate limit check failed: ${violations.join("; ")}`);
+  }
+
+  private budgetRefusal(levels: readonly Level[]): AttemptHooks | undefined {
+    for (const { owner, label } of levels) {
+      for (const budget of owner.budgets) {
+        const used = this.usage.value(budgetKey(budget), budget.resetMs);
+        if (used >= budget.maxLimit) {
+          return refuse(
+            402,
+            "budget_exceeded",
+            `Budget exceeded: ${label} budget exceeded for ${owner.name}: ${used.toFixed(4)} >= ${budget.maxLimit.toFixed(4)} dollars (resets every ${budget.resetText})`,
+          );
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private callerOf(key: VirtualKeySettings): GovernedCaller {
+    const team = key.teamId === undefined ? undefined : this.settings.teams.get(key.teamId);
+    const customerId = team?.customerId ?? key.customerId;
+    const customer = customerId === undefined ? undefined : this.settings.customers.get(customerId);
+    return {
+      virtualKeyId: key.id,
+      virtualKeyName: key.name,
+      teamId: team?.id,
+      teamName: team?.name,
+      customerId: customer?.id,
+      customerName: customer?.name,
+    };
+  }
+
+  private *owners(): Iterable<GovernedOwner> {
+    for (const key of this.settings.virtualKeys) {
+      yield key;
+      yield* key.providerConfigs;
+    }
+    yield* this.settings.teams.values();
+    yield* this.settings.customers.values();
+  }
+}
+
+function modelAllowed(config: VirtualKeyProviderSettings, model: string): boolean {
+  if (admitsNothing(config.allowedModels)) return false;
+  return admits(config.allowedModels, model) && !(config.blacklistedModels.everything || config.blacklistedModels.names.has(model));
+}
+
+/** `total_tokens` when the usage states it, else input plus output. */
+function totalTokens(usage: JsonObject): number {
+  const total = usage["total_tokens"];
+  if (typeof total === "number" && Number.isFinite(total) && total > 0) return total;
+  const tokens = usageTokensOf(usage);
+  return tokens.input + tokens.output;
+}

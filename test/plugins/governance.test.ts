@@ -1,0 +1,255 @@
+/**
+ * Governance: a virtual key in each SDK's own header; every refusal with Bifrost's decision type
+ * and status (required, not found, blocked, provider and model not allowed, request and token
+ * limits, budget); a request limit exact and a budget overspent by no more than the requests in
+ * flight under 50 concurrent requests; counters that survive a restart; the log row naming the key.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../../src/index.js';
+import { createLoggingPlugin } from '../../src/plugins/logging/logging-plugin.js';
+import { chatBody, chatCompletion, providerAt } from '../gateway/gateway-harness.js';
+import { MemoryLogStore } from '../support/memory-log-store.js';
+import { replyJson, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
+import { startTestGateway } from '../support/test-gateway.js';
+
+const VK = 'sk-bf-team-alpha-0001';
+const opened: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (opened.length > 0) await opened.pop()!();
+});
+
+interface GovernanceSetup {
+  mock: MockUpstream;
+  gateway: RunningGateway;
+  post(body?: object, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** One virtual key `vk-1` (value VK) allowed every openai model unless `key` says otherwise; $1 per request. */
+async function setup(options: { key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {}) {
+  const mock = options.mock ?? (await startMockUpstream());
+  mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello')));
+  mock.on('POST', '/v1/messages', (_req, res) =>
+    replyJson(res, 200, {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-haiku-4-5',
+      content: [{ type: 'text', text: 'hi' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 2 },
+    }),
+  );
+  const config = {
+    client: options.client ?? {},
+    providers: { openai: providerAt(mock.url), anthropic: providerAt(mock.url) },
+    governance: {
+      virtual_keys: [
+        {
+          id: 'vk-1',
+          name: 'alpha',
+          value: VK,
+          provider_configs: [
+            { provider: 'openai', allowed_models: ['*'] },
+            { provider: 'anthropic', allowed_models: ['claude-haiku-4-5'] },
+          ],
+          ...options.key,
+        },
+      ],
+      ...options.governance,
+    },
+  };
+  const plugins = options.logStore
+    ? [
+        createLoggingPlugin(
+          options.logStore,
+          { contentLogging: false, capacity: 100, batchSize: 1, intervalMs: 1, retentionDays: 30 },
+          pino({ level: 'silent' }),
+        ),
+      ]
+    : [];
+  const gateway = await startTestGateway(config, { price: (attempt) => (attempt.usage ? 1 : null), appDir: options.appDir, plugins });
+  opened.push(async () => {
+    await gateway.close();
+    if (!options.mock) await mock.close();
+  });
+  const post = (body: object = chatBody(), headers: Record<string, string> = { 'x-bf-vk': VK }) =>
+    fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { mock, gateway, post } satisfies GovernanceSetup;
+}
+
+async function refusal(res: Response): Promise<{ status: number; type: string; message: string }> {
+  const body = (await res.json()) as { type: string; is_bifrost_error: boolean; error: { type: string; message: string } };
+  expect(body.is_bifrost_error).toBe(true);
+  expect(body.error.type).toBe(body.type);
+  return { status: res.status, type: body.type, message: body.error.message };
+}
+
+describe('governance: credentials', () => {
+  it('takes the virtual key from x-bf-vk, from Bearer (OpenAI SDK) and from x-api-key (Anthropic SDK)', async () => {
+    const { gateway, post, mock } = await setup();
+    expect((await post()).status).toBe(200);
+    const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: VK, maxRetries: 0 });
+    const chat = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat.choices[0]!.message.content).toBe('hello');
+    const anthropic = new Anthropic({ baseURL: `${gateway.url}/anthropic`, apiKey: VK, maxRetries: 0 });
+    const message = await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'hi' });
+    // The caller's virtual key never goes upstream: the provider sees its own key.
+    for (const request of mock.requests) {
+      expect(JSON.stringify(request.headers)).not.toContain(VK);
+    }
+  });
+
+  it('lets a request without a credential through unless client.enforce_auth_on_inference', async () => {
+    const open = await setup();
+    expect((await open.post(chatBody(), {})).status).toBe(200);
+    const enforced = await setup({ client: { enforce_auth_on_inference: true } });
+    expect(await refusal(await enforced.post(chatBody(), {}))).toMatchObject({ status: 401, type: 'virtual_key_required' });
+    const legacy = await setup({ client: { enforce_governance_header: true } });
+    expect((await legacy.post(chatBody(), {})).status).toBe(401);
+  });
+
+  it('refuses an unknown virtual key (403) and a Bearer token that is not one (401)', async () => {
+    const { post } = await setup();
+    expect(await refusal(await post(chatBody(), { authorization: 'Bearer sk-bf-nobody' }))).toEqual({
+      status: 403,
+      type: 'virtual_key_not_found',
+      message: 'Virtual key not found',
+    });
+    expect(await refusal(await post(chatBody(), { authorization: 'Bearer sk-proj-123' }))).toMatchObject({ status: 401, type: 'virtual_key_required' });
+  });
+
+  it('refuses an inactive key and an expired one (virtual_key_blocked, 403)', async () => {
+    const inactive = await setup({ key: { is_active: false } });
+    expect(await refusal(await inactive.post())).toEqual({ status: 403, type: 'virtual_key_blocked', message: 'Virtual key is inactive' });
+    const expired = await setup({ key: { expires_at: '2020-01-01T00:00:00Z' } });
+    expect(await refusal(await expired.post())).toEqual({ status: 403, type: 'virtual_key_blocked', message: 'Virtual key has expired' });
+  });
+
+  it('refuses a provider or a model the key may not use (403), before anything goes upstream', async () => {
+    const { post, mock } = await setup({
+      key: { provider_configs: [{ provider: 'openai', allowed_models: ['gpt-4o'], blacklisted_models: ['gpt-4o-mini'] }] },
+    });
+    expect(await refusal(await post(chatBody('anthropic/claude-haiku-4-5')))).toEqual({
+      status: 403,
+      type: 'provider_blocked',
+      message: "Provider 'anthropic' is not allowed for this virtual key",
+    });
+    expect(await refusal(await post(chatBody('openai/gpt-4o-mini')))).toEqual({
+      status: 403,
+      type: 'model_blocked',
+      message: "Model 'gpt-4o-mini' is not allowed for this virtual key",
+    });
+    expect(mock.requests).toHaveLength(0);
+    expect((await post(chatBody('openai/gpt-4o'))).status).toBe(200);
+  });
+
+  it('rejects a config whose virtual key points at a rate limit that does not exist', async () => {
+    await expect(setup({ key: { rate_limit_id: 'nope' } })).rejects.toThrow(/governance\.virtual_keys\[0\]\.rate_limit_id/);
+  });
+});
+
+describe('governance: limits and budgets', () => {
+  it('serves exactly the request limit under 50 concurrent requests, then request_limited (429)', async () => {
+    const { post } = await setup({
+      key: { rate_limit_id: 'rl' },
+      governance: { rate_limits: [{ id: 'rl', request_max_limit: 10, request_reset_duration: '1h' }] },
+    });
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => post().then((res) => res.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    const refused = await refusal(await post());
+    expect(refused.type).toBe('request_limited');
+    expect(refused.message).toContain('request limit exceeded (10/10, resets every 1h)');
+  });
+
+  it('refuses with token_limited once the tokens used reach the limit, and rate_limited when both are', async () => {
+    const tokens = await setup({
+      key: { rate_limit_id: 'rl' },
+      governance: { rate_limits: [{ id: 'rl', token_max_limit: 5, token_reset_duration: '1m' }] },
+    });
+    expect((await tokens.post()).status).toBe(200);
+    expect(await refusal(await tokens.post())).toMatchObject({ status: 429, type: 'token_limited' });
+    const both = await setup({
+      key: { rate_limit_id: 'rl' },
+      governance: { rate_limits: [{ id: 'rl', token_max_limit: 5, token_reset_duration: '1m', request_max_limit: 1, request_reset_duration: '1m' }] },
+    });
+    expect((await both.post()).status).toBe(200);
+    expect(await refusal(await both.post())).toMatchObject({ status: 429, type: 'rate_limited' });
+  });
+
+  it('refuses with budget_exceeded (402) once spent, overspending by no more than the requests in flight', async () => {
+    const { post } = await setup({ governance: { budgets: [{ id: 'b', max_limit: 3, reset_duration: '1d', virtual_key_id: 'vk-1' }] } });
+    // $1 each: 50 at once all pass the check before any is charged — the most a budget can be overspent.
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => post().then((res) => res.status)));
+    const served = statuses.filter((s) => s === 200).length;
+    expect(served).toBeGreaterThanOrEqual(3);
+    // Every answer served is charged: the spend is exactly what went through.
+    const refused = await refusal(await post());
+    expect(refused).toMatchObject({ status: 402, type: 'budget_exceeded' });
+    expect(refused.message).toContain(`Budget exceeded: VK budget exceeded for alpha: ${served}.0000 >= 3.0000 dollars (resets every 1d)`);
+  });
+
+  it('stops at the budget when requests come one at a time, at every level: team and customer too', async () => {
+    const { post } = await setup({
+      key: { team_id: 't' },
+      governance: {
+        customers: [{ id: 'c', name: 'Acme', budgets: [{ max_limit: 2, reset_duration: '1M' }] }],
+        teams: [{ id: 't', name: 'Search', customer_id: 'c' }],
+      },
+    });
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    const refused = await refusal(await post());
+    expect(refused).toMatchObject({ status: 402, type: 'budget_exceeded' });
+    expect(refused.message).toContain('Customer budget exceeded for Acme');
+  });
+
+  it('keeps its counters across a restart', async () => {
+    const appDir = mkdtempSync(path.join(tmpdir(), 'iris-governance-'));
+    const mock = await startMockUpstream();
+    try {
+      const options = {
+        appDir,
+        mock,
+        key: { rate_limit_id: 'rl' },
+        governance: { rate_limits: [{ id: 'rl', request_max_limit: 3, request_reset_duration: '1d' }] },
+      };
+      const first = await setup(options);
+      expect((await first.post()).status).toBe(200);
+      expect((await first.post()).status).toBe(200);
+      await opened.pop()!();
+      const second = await setup(options);
+      expect((await second.post()).status).toBe(200);
+      expect((await second.post()).status).toBe(429);
+    } finally {
+      await mock.close();
+      rmSync(appDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('governance: records', () => {
+  it('puts the virtual key, its team and customer on the log row and the metrics', async () => {
+    const store = new MemoryLogStore();
+    const { post, gateway } = await setup({
+      logStore: store,
+      key: { team_id: 't' },
+      governance: { customers: [{ id: 'c', name: 'Acme' }], teams: [{ id: 't', name: 'Search', customer_id: 'c' }] },
+    });
+    expect((await post()).status).toBe(200);
+    for (let i = 0; i < 40 && store.rows.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(store.rows[0]).toMatchObject({ virtual_key_id: 'vk-1', virtual_key_name: 'alpha', team_id: 't', customer_id: 'c' });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const series = metrics.split('\n').find((line) => line.startsWith('bifrost_success_requests_total{'));
+    expect(series).toContain('virtual_key_id="vk-1",virtual_key_name="alpha"');
+    expect(series).toContain('team_id="t",team_name="Search",customer_id="c",customer_name="Acme"');
+  });
+});
