@@ -268,14 +268,20 @@ export class Engine {
   ): Promise<AttemptOutcome> {
     const { entry, extra } = target;
     const { settings } = entry;
+    // A plugin may narrow the pool (governance: the virtual key's key_ids).
+    const onlyKeys = noted?.onlyKeys;
+    const keys = onlyKeys ? settings.keys.filter((key) => onlyKeys.has(key.name)) : settings.keys;
+    if (onlyKeys && keys.length === 0) {
+      return refused({ status: 403, type: "key_blocked", message: `this virtual key may use no key of provider '${target.provider}': its key_ids name none of them (["*"] allows every key)`, extra });
+    }
     // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
-    const resourceKeys = settings.keys.length > 1 ? this.resourceKeys : undefined;
+    const resourceKeys = keys.length > 1 ? this.resourceKeys : undefined;
     let pinnedName = req.pinnedKey;
     const addressed = pinnedName === undefined && resourceKeys ? resourceAddressed(req) : undefined;
-    if (addressed !== undefined) pinnedName = await affineKey(resourceKeys!, target.provider, settings.keys, target.model || undefined, addressed, req);
+    if (addressed !== undefined) pinnedName = await affineKey(resourceKeys!, target.provider, keys, target.model || undefined, addressed, req);
     const excluded = new Set<string>();
     for (let attempt = 0; ; attempt++) {
-      const key = selectKey(target.provider, settings.keys, target.model || undefined, { pinnedName, exclude: excluded });
+      const key = selectKey(target.provider, keys, target.model || undefined, { pinnedName, exclude: excluded });
       if (key instanceof GatewayFailure) return refused({ ...detailsOf(key.body), extra });
       if (noted) {
         noted.keyName = key.name;

@@ -31,7 +31,9 @@ interface GovernanceSetup {
 }
 
 /** One virtual key `vk-1` (value VK) allowed every openai model unless `key` says otherwise; $1 per request. */
-async function setup(options: { key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {}) {
+async function setup(
+  options: { openai?: object; key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {},
+) {
   const mock = options.mock ?? (await startMockUpstream());
   mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello')));
   mock.on('POST', '/v1/messages', (_req, res) =>
@@ -48,7 +50,7 @@ async function setup(options: { key?: object; governance?: object; client?: obje
   );
   const config = {
     client: options.client ?? {},
-    providers: { openai: providerAt(mock.url), anthropic: providerAt(mock.url) },
+    providers: { openai: providerAt(mock.url, options.openai), anthropic: providerAt(mock.url) },
     governance: {
       virtual_keys: [
         {
@@ -56,8 +58,8 @@ async function setup(options: { key?: object; governance?: object; client?: obje
           name: 'alpha',
           value: VK,
           provider_configs: [
-            { provider: 'openai', allowed_models: ['*'] },
-            { provider: 'anthropic', allowed_models: ['claude-haiku-4-5'] },
+            { provider: 'openai', allowed_models: ['*'], key_ids: ['*'] },
+            { provider: 'anthropic', allowed_models: ['claude-haiku-4-5'], key_ids: ['*'] },
           ],
           ...options.key,
         },
@@ -135,7 +137,7 @@ describe('governance: credentials', () => {
 
   it('refuses a provider or a model the key may not use (403), before anything goes upstream', async () => {
     const { post, mock } = await setup({
-      key: { provider_configs: [{ provider: 'openai', allowed_models: ['gpt-4o'], blacklisted_models: ['gpt-4o-mini'] }] },
+      key: { provider_configs: [{ provider: 'openai', allowed_models: ['gpt-4o'], blacklisted_models: ['gpt-4o-mini'], key_ids: ['*'] }] },
     });
     expect(await refusal(await post(chatBody('anthropic/claude-haiku-4-5')))).toEqual({
       status: 403,
@@ -149,6 +151,22 @@ describe('governance: credentials', () => {
     });
     expect(mock.requests).toHaveLength(0);
     expect((await post(chatBody('openai/gpt-4o'))).status).toBe(200);
+  });
+
+  it('narrows the key pool to key_ids, and refuses when they name no key of the provider', async () => {
+    const { post, mock } = await setup({
+      openai: {
+        keys: [
+          { name: 'shared', value: 'sk-shared', models: ['*'], weight: 1 },
+          { name: 'reserved', value: 'sk-reserved', models: ['*'], weight: 1 },
+        ],
+      },
+      key: { provider_configs: [{ provider: 'openai', allowed_models: ['*'], key_ids: ['reserved'] }] },
+    });
+    for (let i = 0; i < 10; i++) expect((await post()).status).toBe(200);
+    expect(new Set(mock.requests.map((request) => request.headers['authorization']))).toEqual(new Set(['Bearer sk-reserved']));
+    const none = await setup({ key: { provider_configs: [{ provider: 'openai', allowed_models: ['*'] }] } });
+    expect(await refusal(await none.post())).toMatchObject({ status: 403, type: 'key_blocked' });
   });
 
   it('rejects a config whose virtual key points at a rate limit that does not exist', async () => {

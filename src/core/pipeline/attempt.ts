@@ -20,6 +20,7 @@ export class EngineAttempt implements Attempt {
   chunks = 0;
   traceId: string | undefined;
   caller: GovernedCaller | undefined = undefined;
+  onlyKeys: ReadonlySet<string> | undefined = undefined;
   final = false;
   private priced: { cost: number | null } | undefined;
 

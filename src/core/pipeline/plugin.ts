@@ -105,6 +105,8 @@ export interface Attempt {
   traceId: string | undefined;
   /** Who is spending, once governance has recognised the caller's virtual key (logs and metrics carry it). */
   caller: GovernedCaller | undefined;
+  /** Set by a pre-hook (governance's `key_ids`): the attempt may only use the provider's keys with these names. */
+  onlyKeys: ReadonlySet<string> | undefined;
   /**
    * Set before the post-hooks run: true when the request ends with this attempt — it succeeded, the
    * caller left, a plugin refused with no fallback allowed, or no target is left to try. A plugin

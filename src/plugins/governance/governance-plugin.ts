@@ -81,6 +81,7 @@ export class GovernancePlugin implements GatewayPlugin {
       return refuse(403, "model_blocked", `Model '${attempt.model}' is not allowed for this virtual key`, true);
     }
 
+    if (!config.keyIds.everything) attempt.onlyKeys = config.keyIds.names;
     const levels = this.levelsOf(key, config);
     const limited = this.rateLimitRefusal(levels);
     if (limited) return limited;
