@@ -272,7 +272,12 @@ export class Engine {
     const onlyKeys = noted?.onlyKeys;
     const keys = onlyKeys ? settings.keys.filter((key) => onlyKeys.has(key.name)) : settings.keys;
     if (onlyKeys && keys.length === 0) {
-      return refused({ status: 403, type: "key_blocked", message: `this virtual key may use no key of provider '${target.provider}': its key_ids name none of them (["*"] allows every key)`, extra });
+      return refused({
+        status: 403,
+        type: "key_blocked",
+        message: `this virtual key may use no key of provider '${target.provider}': its key_ids name none of them (["*"] allows every key)`,
+        extra,
+      });
     }
     // With several keys, a call about a resource goes out with the key that made it (unless x-bf-api-key pins one).
     const resourceKeys = keys.length > 1 ? this.resourceKeys : undefined;

@@ -13,7 +13,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/index.js';
 import { createLoggingPlugin } from '../../src/plugins/logging/logging-plugin.js';
-import { chatBody, chatCompletion, providerAt } from '../gateway/gateway-harness.js';
+import { chatBody, chatCompletion, providerAt, type ProviderExtras } from '../gateway/gateway-harness.js';
 import { MemoryLogStore } from '../support/memory-log-store.js';
 import { replyJson, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
