@@ -32,7 +32,7 @@ interface GovernanceSetup {
 
 /** One virtual key `vk-1` (value VK) allowed every openai model unless `key` says otherwise; $1 per request. */
 async function setup(
-  options: { openai?: object; key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {},
+  options: { openai?: ProviderExtras; key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {},
 ) {
   const mock = options.mock ?? (await startMockUpstream());
   mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello')));
