@@ -28,7 +28,32 @@ export function configWarnings(config: GatewayConfig): ConfigWarning[] {
       details: { keysServingNoModel: Object.fromEntries(idle) },
     });
   }
+  const unusable = unusableProviderConfigs(config);
+  if (unusable.length > 0) {
+    warnings.push({
+      message:
+        `virtual key provider configs that can serve nothing: ${unusable.join("; ")} ` +
+        `(an empty or missing allowed_models or key_ids allows none unless the config says "version": 1; ["*"] allows all)`,
+      details: { virtualKeyProviderConfigsServingNothing: unusable },
+    });
+  }
   return warnings;
+}
+
+/** `<virtual key name>/<provider>: allowed_models` (or `key_ids`, or a key id naming no key of the provider) for each provider config that lets nothing through. */
+function unusableProviderConfigs(config: GatewayConfig): string[] {
+  const found: string[] = [];
+  for (const key of config.governance?.virtualKeys ?? []) {
+    for (const pc of key.providerConfigs) {
+      const keyNames = config.providers.get(pc.provider)?.keys.map((k) => k.name) ?? [];
+      const why: string[] = [];
+      if (!pc.allowedModels.everything && pc.allowedModels.names.size === 0) why.push("allowed_models");
+      const keyIds = pc.keyIds;
+      if (!keyIds.everything && !keyNames.some((name) => keyIds.names.has(name))) why.push("key_ids");
+      if (why.length > 0) found.push(`${key.name}/${pc.provider}: ${why.join(", ")}`);
+    }
+  }
+  return found;
 }
 
 /** Provider → names of its keys whose `models` admit nothing that their `blacklisted_models` do not block. */

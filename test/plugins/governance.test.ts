@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/index.js';
 import { createLoggingPlugin } from '../../src/plugins/logging/logging-plugin.js';
 import { chatBody, chatCompletion, providerAt, type ProviderExtras } from '../gateway/gateway-harness.js';
+import { captureLogs } from '../support/captured-logs.js';
 import { MemoryLogStore } from '../support/memory-log-store.js';
 import { replyJson, startMockUpstream, type MockUpstream } from '../support/mock-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
@@ -32,7 +33,15 @@ interface GovernanceSetup {
 
 /** One virtual key `vk-1` (value VK) allowed every openai model unless `key` says otherwise; $1 per request. */
 async function setup(
-  options: { openai?: ProviderExtras; key?: object; governance?: object; client?: object; appDir?: string; mock?: MockUpstream; logStore?: MemoryLogStore } = {},
+  options: {
+    openai?: ProviderExtras;
+    key?: object;
+    governance?: object;
+    client?: object;
+    appDir?: string;
+    mock?: MockUpstream;
+    logStore?: MemoryLogStore;
+  } = {},
 ) {
   const mock = options.mock ?? (await startMockUpstream());
   mock.on('POST', '/v1/chat/completions', (_req, res) => replyJson(res, 200, chatCompletion('hello')));
@@ -167,6 +176,31 @@ describe('governance: credentials', () => {
     expect(new Set(mock.requests.map((request) => request.headers['authorization']))).toEqual(new Set(['Bearer sk-reserved']));
     const none = await setup({ key: { provider_configs: [{ provider: 'openai', allowed_models: ['*'] }] } });
     expect(await refusal(await none.post())).toMatchObject({ status: 403, type: 'key_blocked' });
+  });
+
+  it('names a provider config that can serve nothing in one start-up warning', async () => {
+    const logs = captureLogs();
+    const gateway = await startTestGateway(
+      {
+        providers: { openai: providerAt('http://127.0.0.1:9') },
+        governance: {
+          virtual_keys: [
+            {
+              id: 'v',
+              name: 'idle',
+              value: 'sk-bf-idle',
+              provider_configs: [{ provider: 'openai', allowed_models: [], key_ids: ['no-such-key'] }],
+            },
+          ],
+        },
+      },
+      { logger: logs.logger },
+    );
+    opened.push(() => gateway.close());
+    expect(logs.messages(40).filter((m) => m.startsWith('virtual key provider configs'))).toEqual([
+      'virtual key provider configs that can serve nothing: idle/openai: allowed_models, key_ids ' +
+        '(an empty or missing allowed_models or key_ids allows none unless the config says "version": 1; ["*"] allows all)',
+    ]);
   });
 
   it('rejects a config whose virtual key points at a rate limit that does not exist', async () => {
