@@ -122,17 +122,12 @@ export class Engine {
         last = target.refusal;
         continue;
       }
-      const outcome = this.pipeline
-        ? await this.runAttempt(
-            this.pipeline,
-            new EngineAttempt(requestId, i, req, requestType, target.provider, target.model, this.pipeline.price),
-            target,
-            req,
-            started,
-            i === lastServable,
-          )
-        : await this.runTarget(target, req, requestType, started, undefined);
-      if (outcome.ok) return checkedKind(outcome.result, req.op, wants);
+      const attempt = this.pipeline ? new EngineAttempt(requestId, i, req, requestType, target.provider, target.model, this.pipeline.price) : undefined;
+      const outcome =
+        this.pipeline && attempt
+          ? await this.runAttempt(this.pipeline, attempt, target, req, started, i === lastServable)
+          : await this.runTarget(target, req, requestType, started, undefined);
+      if (outcome.ok) return checkedKind(listedFor(attempt, outcome.result), req.op, wants);
       if (outcome.clientAborted || outcome.allowFallbacks === false) throw new GatewayFailure(outcome.error);
       last = outcome.error;
     }
@@ -656,6 +651,14 @@ function linkedController(clientSignal: CallerSignal): AbortController {
 function withForwardedHeaders(req: UpstreamRequest, forward: Record<string, string> | undefined): UpstreamRequest {
   if (!forward) return req;
   return { ...req, headers: { ...forward, ...req.headers } };
+}
+
+/** A model listing with only the models a plugin lets this caller use (governance: the virtual key's allowed models). */
+function listedFor<R extends EngineResult | BytesResult>(attempt: EngineAttempt | undefined, result: R): R {
+  const allows = attempt?.modelFilter;
+  if (!allows || attempt.request.op !== "list_models" || result.kind !== "json" || !Array.isArray(result.body["data"])) return result;
+  const data = result.body["data"].filter((m) => isRecord(m) && typeof m["id"] === "string" && allows(m["id"]));
+  return { ...result, body: { ...result.body, data }, json: undefined };
 }
 
 function refused(details: ErrorDetails): AttemptOutcome {

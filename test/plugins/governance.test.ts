@@ -162,6 +162,22 @@ describe('governance: credentials', () => {
     expect((await post(chatBody('openai/gpt-4o'))).status).toBe(200);
   });
 
+  it('lists only the providers and models the key may use on GET /v1/models', async () => {
+    const { gateway, mock } = await setup({
+      key: { provider_configs: [{ provider: 'openai', allowed_models: ['gpt-4o', 'o3'], blacklisted_models: ['o3'], key_ids: ['*'] }] },
+    });
+    mock.on('GET', '/v1/models', (_req, res) =>
+      replyJson(res, 200, { object: 'list', data: ['gpt-4o', 'gpt-4o-mini', 'o3'].map((id) => ({ id, object: 'model', owned_by: 'openai' })) }),
+    );
+    const list = (await (await fetch(`${gateway.url}/v1/models`, { headers: { 'x-bf-vk': VK } })).json()) as { data: Array<{ id: string }> };
+    expect(list.data.map((m) => m.id)).toEqual(['openai/gpt-4o']);
+    const anthropic = await fetch(`${gateway.url}/v1/models?provider=anthropic`, { headers: { 'x-bf-vk': VK } });
+    expect(await refusal(anthropic)).toMatchObject({ status: 403, type: 'provider_blocked' });
+    // Without a virtual key (not enforced) the listing is whole.
+    const open = (await (await fetch(`${gateway.url}/v1/models?provider=openai`)).json()) as { data: unknown[] };
+    expect(open.data).toHaveLength(3);
+  });
+
   it('narrows the key pool to key_ids, and refuses when they name no key of the provider', async () => {
     const { post, mock } = await setup({
       openai: {

@@ -21,6 +21,7 @@ export class EngineAttempt implements Attempt {
   traceId: string | undefined;
   caller: GovernedCaller | undefined = undefined;
   onlyKeys: ReadonlySet<string> | undefined = undefined;
+  modelFilter: ((model: string) => boolean) | undefined = undefined;
   final = false;
   private priced: { cost: number | null } | undefined;
 

@@ -107,6 +107,8 @@ export interface Attempt {
   caller: GovernedCaller | undefined;
   /** Set by a pre-hook (governance's `key_ids`): the attempt may only use the provider's keys with these names. */
   onlyKeys: ReadonlySet<string> | undefined;
+  /** Set by a pre-hook: a model listing keeps only the models this admits (governance: the virtual key's allowed models). */
+  modelFilter: ((model: string) => boolean) | undefined;
   /**
    * Set before the post-hooks run: true when the request ends with this attempt — it succeeded, the
    * caller left, a plugin refused with no fallback allowed, or no target is left to try. A plugin

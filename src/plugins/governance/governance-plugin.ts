@@ -77,6 +77,7 @@ export class GovernancePlugin implements GatewayPlugin {
       // Bifrost v1.5+: a key without provider configs may use no provider.
       return refuse(403, "provider_blocked", `Provider '${attempt.provider}' is not allowed for this virtual key`, true);
     }
+    if (attempt.requestType === "list_models") attempt.modelFilter = (model) => modelAllowed(config, model);
     if (attempt.model !== "" && !modelAllowed(config, attempt.model)) {
       return refuse(403, "model_blocked", `Model '${attempt.model}' is not allowed for this virtual key`, true);
     }
