@@ -7,7 +7,11 @@ import type { CallerSignal } from "./caller-signal.js";
  * What the caller presented as its own credential: a virtual key (`x-bf-vk`, or `sk-bf-…` in the
  * header its SDK sends keys in), or some other Bearer token. Never forwarded upstream.
  */
-export type CallerCredential = { kind: "virtual-key"; value: string } | { kind: "bearer"; value: string };
+export type CallerCredential =
+  | { kind: "virtual-key"; value: string }
+  /** A virtual key known by its digest only (an async job's caller: the job row never holds the key). */
+  | { kind: "virtual-key-digest"; digest: string }
+  | { kind: "bearer"; value: string };
 
 /** One request as the engine sees it, independent of the HTTP surface it came from. */
 export interface EngineRequest {

@@ -304,6 +304,56 @@ describe('governance: limits and budgets', () => {
   });
 });
 
+describe('governance: async jobs', () => {
+  it('runs a job governed as the key that submitted it, and keeps no key value in the job row', async () => {
+    const appDir = mkdtempSync(path.join(tmpdir(), 'iris-governance-async-'));
+    const { gateway } = await setup({
+      appDir,
+      key: { provider_configs: [{ provider: 'openai', allowed_models: ['gpt-4o'], key_ids: ['*'] }] },
+    });
+    try {
+      const submit = (model: string) =>
+        fetch(`${gateway.url}/v1/async/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${VK}` },
+          body: JSON.stringify(chatBody(model)),
+        }).then(async (res) => ({ status: res.status, id: ((await res.json()) as { id: string }).id }));
+      const poll = async (id: string) => {
+        for (let i = 0; i < 100; i++) {
+          const res = await fetch(`${gateway.url}/v1/async/chat/completions/${id}`, { headers: { authorization: `Bearer ${VK}` } });
+          const body = (await res.json()) as { status: string; status_code?: number; error?: { type: string } };
+          if (body.status === 'completed' || body.status === 'failed') return body;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        throw new Error('job did not finish');
+      };
+      const allowed = await submit('openai/gpt-4o');
+      expect(allowed.status).toBe(202);
+      expect((await poll(allowed.id)).status).toBe('completed');
+      // A model the key may not use: the job runs governed and fails as the request would have.
+      const blocked = await submit('openai/gpt-4o-mini');
+      const failed = await poll(blocked.id);
+      expect(failed).toMatchObject({ status: 'failed', status_code: 403, error: { type: 'model_blocked' } });
+      // Another caller cannot see the job.
+      const other = await fetch(`${gateway.url}/v1/async/chat/completions/${allowed.id}`);
+      expect(other.status).toBe(404);
+      await gateway.close();
+      opened.pop();
+      const { default: Database } = await import('better-sqlite3');
+      const db = new Database(path.join(appDir, 'iris.db'), { readonly: true });
+      const rows = db.prepare('select request from async_jobs').all() as Array<{ request: string }>;
+      db.close();
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.request).not.toContain(VK);
+        expect(row.request).toContain('virtual-key-digest');
+      }
+    } finally {
+      rmSync(appDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('governance: records', () => {
   it('puts the virtual key, its team and customer on the log row and the metrics', async () => {
     const store = new MemoryLogStore();

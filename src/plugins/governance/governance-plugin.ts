@@ -66,7 +66,7 @@ export class GovernancePlugin implements GatewayPlugin {
         "the Bearer token is not a virtual key (sk-bf-…). Present a virtual key in Authorization, x-bf-vk, or your SDK's API key header.",
       );
     }
-    const key = this.keys.find(credential.value);
+    const key = credential.kind === "virtual-key" ? this.keys.find(credential.value) : this.keys.findByDigest(credential.digest);
     if (!key) return refuse(403, "virtual_key_not_found", "Virtual key not found");
     if (!key.isActive) return refuse(403, "virtual_key_blocked", "Virtual key is inactive");
     if (key.expiresAt !== undefined && this.now() >= key.expiresAt) return refuse(403, "virtual_key_blocked", "Virtual key has expired");
