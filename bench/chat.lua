@@ -7,3 +7,6 @@ wrk.method = "POST"
 wrk.path = "/v1/chat/completions"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}'
+-- The iris-vk target presents a virtual key on every request (bench/run.sh sets it).
+local vk = os.getenv("IRIS_BENCH_VK")
+if vk and vk ~= "" then wrk.headers["x-bf-vk"] = vk end

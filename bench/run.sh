@@ -12,7 +12,7 @@
 #                  each cell keeps its best round. On a shared VM whose speed drifts by tens of
 #                  percent, ROUNDS=3 gives ratios that repeat; a single round may not.
 #   TARGETS ["mock proxy iris iris-split iris-off"]; iris-split moves Iris's log writer thread to
-#     LOAD_CPU; also "proxy-request" (the bare proxy using pool.request +
+#     LOAD_CPU; iris-vk adds governance with a virtual key on every request; also "proxy-request" (the bare proxy using pool.request +
 #     pipeline instead of pool.stream)                 SCENARIOS ["chat-c1 chat-c50 stream-c50"]
 #   MOCK_PORT [18080] PROXY_PORT [18081] IRIS_PORT [18082]
 #   LOAD_CPU [0]   core for wrk + mock                 SERVER_CPU [1] core for bare proxy / Iris
@@ -373,6 +373,11 @@ for target in $TARGETS; do
       bench_target "$target" "$PROXY_PORT" "$pid"
       stop_pid "$pid"
       ;;
+    iris-vk)
+      # The defaults plus governance: a virtual key with a rate limit and a budget (neither reached) on every request.
+      features='"governance":{"virtual_keys":[{"id":"vk-bench","name":"bench","value":"sk-bf-bench","rate_limit_id":"rl","budgets":[{"max_limit":1000000,"reset_duration":"1d"}],"provider_configs":[{"provider":"openai","allowed_models":["*"],"key_ids":["*"]}]}],"rate_limits":[{"id":"rl","request_max_limit":1000000000,"request_reset_duration":"1h","token_max_limit":1000000000000,"token_reset_duration":"1h"}]},'
+      IRIS_BENCH_VK=sk-bf-bench bench_iris "$target" "$features"
+      ;;
     iris | iris-off | iris-split)
       # iris: the defaults (request logging and metrics on), every thread on the server's core;
       # iris-split: the same, with the request log's writer thread moved to the load generator's core,
@@ -406,6 +411,7 @@ target_label() {
     iris) echo "Iris (defaults: logging + metrics on)" ;;
     iris-off) echo "Iris, logging + metrics off" ;;
     iris-split) echo "Iris (defaults), log writer thread on core $LOAD_CPU" ;;
+    iris-vk) echo "Iris (defaults) + governance, a virtual key on every request" ;;
   esac
 }
 
@@ -475,6 +481,14 @@ REPORT="$TMP_DIR/report.md"
         echo "- Iris (defaults) with the log writer thread on core $LOAD_CPU / bare proxy req/s, $(scenario_label "$sc"): $(awk -v a="${RES_RPS[iris-split,$sc]}" -v b="${RES_RPS[proxy,$sc]}" 'BEGIN { printf "%.2f", a / b }')"
       fi
     done
+    for sc in chat-c50 stream-c50; do
+      if have iris-vk "$sc" && have proxy "$sc"; then
+        echo "- Iris + governance (virtual key on every request) / bare proxy req/s, $(scenario_label "$sc"): $(awk -v a="${RES_RPS[iris-vk,$sc]}" -v b="${RES_RPS[proxy,$sc]}" 'BEGIN { printf "%.2f", a / b }')"
+      fi
+    done
+    if have iris-vk chat-c1 && have proxy chat-c1; then
+      echo "- Iris + governance, added p50 vs bare proxy, chat c=1: $(awk -v a="${RES_P50[iris-vk,chat-c1]}" -v b="${RES_P50[proxy,chat-c1]}" 'BEGIN { printf "%+.0f µs", (a - b) * 1000 }')"
+    fi
     if have iris-off chat-c1 && have proxy chat-c1; then
       echo "- Iris with logging + metrics off, added p50 vs bare proxy, chat c=1: $(awk -v a="${RES_P50[iris-off,chat-c1]}" -v b="${RES_P50[proxy,chat-c1]}" 'BEGIN { printf "%+.0f µs", (a - b) * 1000 }')"
     fi
