@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { budgetFileSchema, customerFileSchema, rateLimitFileSchema, teamFileSchema, virtualKeyFileSchema } from "./governance-schema.js";
+import { authConfigFileSchema, budgetFileSchema, customerFileSchema, rateLimitFileSchema, teamFileSchema, virtualKeyFileSchema } from "./governance-schema.js";
 import { pricingOverrideSchema } from "./pricing-schema.js";
 import { pluginConfigIssues } from "./observability-plugins-schema.js";
 
@@ -39,7 +39,7 @@ const governanceSchema = z
     pricing_overrides: z.array(pricingOverrideSchema).optional(),
     model_configs: objects.optional(),
     providers: objects.optional(),
-    auth_config: anyObject.optional(),
+    auth_config: authConfigFileSchema.optional(),
     complexity_analyzer_config: anyObject.optional(),
   })
   .passthrough();

@@ -83,3 +83,43 @@ export const virtualKeyFileSchema = z
   })
   .passthrough()
   .refine((vk) => vk.team_id === undefined || vk.customer_id === undefined, { message: "cannot belong to both a team and a customer" });
+
+const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"] as const;
+
+/**
+ * `governance.auth_config.jwt`: Bearer JWTs that stand for a virtual key. The key to verify with is
+ * one of a JWKS URL, a PEM public key, or a shared secret; the algorithms are pinned (HS* only with
+ * a secret, the others only with a public key), so `alg: none` and algorithm confusion are refused.
+ */
+const jwtAuthFileSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    jwks_url: z.string().url().optional(),
+    public_key: z.string().optional(),
+    secret: z.string().min(32, "must be at least 32 characters").optional(),
+    algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1),
+    issuer: z.string().optional(),
+    audience: z.union([z.string(), z.array(z.string())]).optional(),
+    clock_tolerance_seconds: z.number().nonnegative().optional(),
+    virtual_key_claim: z.string().min(1).optional(),
+    jwks_cache_seconds: z.number().positive().optional(),
+    jwks_refetch_cooldown_seconds: z.number().nonnegative().optional(),
+  })
+  .passthrough()
+  .superRefine((jwt, ctx) => {
+    const sources = [jwt.jwks_url, jwt.public_key, jwt.secret].filter((source) => source !== undefined).length;
+    if (sources !== 1) ctx.addIssue({ code: "custom", message: "give exactly one of jwks_url, public_key, secret" });
+    const symmetric = jwt.algorithms.filter((alg) => alg.startsWith("HS"));
+    if (jwt.secret !== undefined && symmetric.length !== jwt.algorithms.length) {
+      ctx.addIssue({ code: "custom", path: ["algorithms"], message: "with a secret, only HS256, HS384 or HS512" });
+    }
+    if (jwt.secret === undefined && symmetric.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["algorithms"],
+        message: "HS* algorithms need a secret; with a public key or JWKS they would let anyone holding the public key sign",
+      });
+    }
+  });
+
+export const authConfigFileSchema = z.object({ jwt: jwtAuthFileSchema.optional() }).passthrough();

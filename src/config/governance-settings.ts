@@ -145,8 +145,24 @@ export function governanceSettingsOf(file: ConfigFile, emptyList: EmptyListMeans
       rateLimit: rateLimitOf(vk, field),
     };
   });
+  const jwt = governance.auth_config?.jwt;
   return {
     enforceAuth: file.client?.enforce_auth_on_inference ?? file.client?.enforce_governance_header ?? false,
+    jwt:
+      jwt && jwt.enabled !== false
+        ? {
+            jwksUrl: jwt.jwks_url,
+            publicKeyPem: jwt.public_key,
+            secret: jwt.secret,
+            algorithms: jwt.algorithms,
+            issuer: jwt.issuer,
+            audience: jwt.audience,
+            clockToleranceSeconds: jwt.clock_tolerance_seconds ?? 30,
+            virtualKeyClaim: jwt.virtual_key_claim ?? "virtual_key",
+            jwksCacheSeconds: jwt.jwks_cache_seconds ?? 600,
+            jwksRefetchCooldownSeconds: jwt.jwks_refetch_cooldown_seconds ?? 30,
+          }
+        : undefined,
     virtualKeys,
     teams,
     customers,

@@ -238,10 +238,28 @@ export interface TeamSettings extends GovernedOwner {
   customerId: string | undefined;
 }
 
+/** `governance.auth_config.jwt`: Bearer JWTs standing for a virtual key. */
+export interface JwtSettings {
+  /** Exactly one is set. */
+  jwksUrl: string | undefined;
+  publicKeyPem: string | undefined;
+  secret: string | undefined;
+  algorithms: readonly string[];
+  issuer: string | undefined;
+  audience: string | readonly string[] | undefined;
+  clockToleranceSeconds: number;
+  /** The claim naming the virtual key, by id or by value. */
+  virtualKeyClaim: string;
+  jwksCacheSeconds: number;
+  jwksRefetchCooldownSeconds: number;
+}
+
 /** Governance: who may spend which provider keys, and how much (`governance.*`, `client.enforce_auth_on_inference`). */
 export interface GovernanceSettings {
   /** A request without a virtual key is refused (`virtual_key_required`). */
   enforceAuth: boolean;
+  /** Bearer JWTs standing for a virtual key, when `governance.auth_config.jwt` is enabled. */
+  jwt: JwtSettings | undefined;
   virtualKeys: readonly VirtualKeySettings[];
   teams: ReadonlyMap<string, TeamSettings>;
   customers: ReadonlyMap<string, GovernedOwner>;

@@ -13,6 +13,7 @@ import { usageTokensOf } from "../../core/pipeline/usage-tokens.js";
 import { gatewayError } from "../../schema/error.js";
 import type { JsonObject } from "../../schema/json.js";
 import type { UsageCounters } from "./usage-counters.js";
+import { JwtVerifier, looksLikeJwt, type JwtOutcome } from "./jwt-verifier.js";
 import { VirtualKeyIndex } from "./virtual-key-index.js";
 
 /** One owner's rate limit or budgets, as the checks walk them, with how a message names the owner. */
@@ -42,6 +43,8 @@ const tokensKey = (limit: RateLimitSettings, owner: GovernedOwner) => `tokens:${
 export class GovernancePlugin implements GatewayPlugin {
   readonly name = "governance";
   private readonly keys: VirtualKeyIndex;
+  private readonly byId: ReadonlyMap<string, VirtualKeySettings>;
+  private readonly jwt: JwtVerifier | undefined;
 
   constructor(
     private readonly settings: GovernanceSettings,
@@ -50,16 +53,19 @@ export class GovernancePlugin implements GatewayPlugin {
     private readonly now: () => number = Date.now,
   ) {
     this.keys = new VirtualKeyIndex(settings.virtualKeys);
+    this.byId = new Map(settings.virtualKeys.map((key) => [key.id, key]));
+    this.jwt = settings.jwt ? new JwtVerifier(settings.jwt, now) : undefined;
     for (const owner of this.owners()) for (const budget of owner.budgets) usage.seed(budgetKey(budget), budget.initialUsage);
   }
 
-  preHook(attempt: Attempt): AttemptHooks | undefined {
+  preHook(attempt: Attempt): AttemptHooks | undefined | Promise<AttemptHooks | undefined> {
     const credential = attempt.request.credential;
     if (!credential) {
       if (!this.settings.enforceAuth) return undefined;
       return refuse(401, "virtual_key_required", "virtual key is required. Provide a virtual key via the x-bf-vk header (or as your SDK's API key).");
     }
     if (credential.kind === "bearer") {
+      if (this.jwt && looksLikeJwt(credential.value)) return this.jwt.verify(credential.value).then((outcome) => this.governJwt(attempt, outcome));
       return refuse(
         401,
         "virtual_key_required",
@@ -67,6 +73,16 @@ export class GovernancePlugin implements GatewayPlugin {
       );
     }
     const key = credential.kind === "virtual-key" ? this.keys.find(credential.value) : this.keys.findByDigest(credential.digest);
+    return this.govern(attempt, key);
+  }
+
+  /** A virtual-key JWT, once verified, is governed exactly as the key its claim names (by id or by value). */
+  private governJwt(attempt: Attempt, outcome: JwtOutcome): AttemptHooks | undefined {
+    if (!outcome.ok) return refuse(401, "invalid_jwt", `the Bearer JWT was refused: ${outcome.reason}`);
+    return this.govern(attempt, this.byId.get(outcome.virtualKey) ?? this.keys.find(outcome.virtualKey));
+  }
+
+  private govern(attempt: Attempt, key: VirtualKeySettings | undefined): AttemptHooks | undefined {
     if (!key) return refuse(403, "virtual_key_not_found", "Virtual key not found");
     if (!key.isActive) return refuse(403, "virtual_key_blocked", "Virtual key is inactive");
     if (key.expiresAt !== undefined && this.now() >= key.expiresAt) return refuse(403, "virtual_key_blocked", "Virtual key has expired");
