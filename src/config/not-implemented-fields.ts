@@ -13,7 +13,7 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
 const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
 /** Sections listed by their fields: those holding several features, and those Iris reads in part (the fields read). */
 const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ["governance", new Set(["pricing_overrides", "virtual_keys", "teams", "customers", "budgets", "rate_limits"])],
+  ["governance", new Set(["pricing_overrides", "virtual_keys", "teams", "customers", "budgets", "rate_limits", "auth_config"])],
   ["mcp", new Set<string>()],
   ["framework", new Set(["pricing"])],
   ["logs_store", new Set(["enabled", "type", "config"])],
@@ -83,6 +83,9 @@ export function notImplementedFields(file: ConfigFile, unservedProviders: Readon
     else fields.push(name);
   }
   fields.push(...pricingFields(file));
+  // auth_config: Iris reads `jwt`; the admin login fields wait for the management API.
+  const authConfig = file.governance?.auth_config;
+  if (authConfig && isObject(authConfig)) fields.push(...unreadFields(authConfig, new Set(["jwt"]), "governance.auth_config"));
   if (file.client) fields.push(...unreadFields(file.client, CLIENT_FIELDS_READ, "client"));
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
     fields.push(...(unservedProviders.has(name) ? [`providers.${name}`] : providerFields(name, provider)));
