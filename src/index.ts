@@ -10,6 +10,7 @@ import { PluginPipeline } from "./core/pipeline/pipeline.js";
 import type { GatewayPlugin, PriceAttempt } from "./core/pipeline/plugin.js";
 import { createPriceCatalog } from "./core/pricing/price-catalog.js";
 import { priceOf } from "./core/pricing/price-of.js";
+import { AdminAuth } from "./http/admin-auth.js";
 import { createGatewayServer } from "./http/server.js";
 import { createLogger } from "./logger.js";
 import { GovernancePlugin } from "./plugins/governance/governance-plugin.js";
@@ -97,9 +98,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await jobStore.close();
     await ownLogStore?.close();
   };
+  // The management API: the admin login when configured; otherwise open on loopback only.
+  const exposed = !isLoopback(config.host);
+  const adminAuth = new AdminAuth(config.adminAuth, exposed);
+  if (exposed && !config.adminAuth) {
+    logger.warn(
+      { host: config.host },
+      "the management API (/api/*) is closed: Iris listens beyond loopback with no admin login; set governance.auth_config {is_enabled: true, admin_username, admin_password} to open it",
+    );
+  }
   const { server, drain } = createGatewayServer({
     engine,
     logger,
+    adminAuth,
+    enforcesInferenceAuth: config.governance?.enforceAuth ?? false,
     client: config.client,
     asyncJobs,
     pipeline,
@@ -157,4 +169,9 @@ function loggingWriterSettings(config: GatewayConfig): LoggingWriterSettings {
     batchSize: DEFAULTS.logBatchSize,
     intervalMs: DEFAULTS.logBatchIntervalMs,
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }

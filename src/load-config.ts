@@ -12,7 +12,16 @@ import { notImplementedFields } from "./config/not-implemented-fields.js";
 import type { PricingOverrideConfig } from "./config/pricing-schema.js";
 import { otelSettingsOf, telemetrySettingsOf } from "./config/observability-settings.js";
 import { configFileSchema, type ConfigFile, type KeyConfigFile, type ProviderConfigFile } from "./config/schema.js";
-import type { GatewayConfig, GovernanceSettings, KeySettings, LoggingSettings, PriceOverride, PricingSettings, ProviderSettings } from "./config/types.js";
+import type {
+  AdminAuthSettings,
+  GatewayConfig,
+  GovernanceSettings,
+  KeySettings,
+  LoggingSettings,
+  PriceOverride,
+  PricingSettings,
+  ProviderSettings,
+} from "./config/types.js";
 
 /** A config problem, reported as one line naming the field and what is wrong. */
 export class ConfigError extends Error {
@@ -97,8 +106,16 @@ export function buildConfig(options: StartOptions, raw: unknown, env: Env = proc
     otel: otelSettingsOf(file),
     logsStore: logsStoreSettings(file.logs_store, options.appDir),
     governance: governanceOf(file, emptyList),
+    adminAuth: adminAuthOf(file),
     notImplemented: notImplementedFields(file, unserved),
   };
+}
+
+/** `governance.auth_config`, or Bifrost's older top-level `auth_config`, when `is_enabled`. */
+function adminAuthOf(file: ConfigFile): AdminAuthSettings | undefined {
+  const auth = file.governance?.auth_config ?? file.auth_config;
+  if (auth?.is_enabled !== true || !auth.admin_username || !auth.admin_password) return undefined;
+  return { username: auth.admin_username, password: auth.admin_password };
 }
 
 /** Governance, when config.json has virtual keys or enforces auth; a dangling reference is a config error naming the field. */

@@ -110,7 +110,7 @@ export const acceptedSectionsShape = {
   websocket: websocketSchema.optional(),
   webhooks: z.array(webhookSchema).optional(),
   server: z.object({ read_buffer_size: count.optional() }).passthrough().optional(),
-  auth_config: anyObject.optional(),
+  auth_config: authConfigFileSchema.optional(),
   alerting: z.object({ channels: objects.optional(), rules: objects.optional() }).passthrough().optional(),
   skills_registry: z.object({ enabled: z.boolean().optional(), skills: objects.optional() }).passthrough().optional(),
   guardrails_config: z.object({ guardrail_rules: objects.optional(), guardrail_providers: objects.optional() }).passthrough().optional(),

@@ -122,4 +122,18 @@ const jwtAuthFileSchema = z
     }
   });
 
-export const authConfigFileSchema = z.object({ jwt: jwtAuthFileSchema.optional() }).passthrough();
+export const authConfigFileSchema = z
+  .object({
+    is_enabled: z.boolean().optional(),
+    admin_username: z.string().optional(),
+    admin_password: z.string().optional(),
+    disable_auth_on_inference: z.boolean().optional(),
+    jwt: jwtAuthFileSchema.optional(),
+  })
+  .passthrough()
+  .superRefine((auth, ctx) => {
+    if (auth.is_enabled !== true) return;
+    if (!auth.admin_username) ctx.addIssue({ code: "custom", path: ["admin_username"], message: "is required when is_enabled is true" });
+    if (!auth.admin_password)
+      ctx.addIssue({ code: "custom", path: ["admin_password"], message: "is required when is_enabled is true (env.VAR reads it from the environment)" });
+  });

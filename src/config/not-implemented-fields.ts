@@ -10,7 +10,7 @@ import type { ConfigFile, ProviderConfigFile } from "./schema.js";
  */
 
 /** Top-level fields Iris reads (client and providers are looked into below). */
-const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers"]);
+const TOP_LEVEL_READ = new Set(["$schema", "version", "client", "providers", "auth_config"]);
 /** Sections listed by their fields: those holding several features, and those Iris reads in part (the fields read). */
 const LISTED_BY_FIELD: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ["governance", new Set(["pricing_overrides", "virtual_keys", "teams", "customers", "budgets", "rate_limits", "auth_config"])],
@@ -83,9 +83,10 @@ export function notImplementedFields(file: ConfigFile, unservedProviders: Readon
     else fields.push(name);
   }
   fields.push(...pricingFields(file));
-  // auth_config: Iris reads `jwt`; the admin login fields wait for the management API.
+  // auth_config: Iris reads the admin login and `jwt`; `disable_auth_on_inference` is Bifrost's deprecated no-op.
   const authConfig = file.governance?.auth_config;
-  if (authConfig && isObject(authConfig)) fields.push(...unreadFields(authConfig, new Set(["jwt"]), "governance.auth_config"));
+  const read = new Set(["jwt", "is_enabled", "admin_username", "admin_password", "disable_auth_on_inference"]);
+  if (authConfig && isObject(authConfig)) fields.push(...unreadFields(authConfig, read, "governance.auth_config"));
   if (file.client) fields.push(...unreadFields(file.client, CLIENT_FIELDS_READ, "client"));
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
     fields.push(...(unservedProviders.has(name) ? [`providers.${name}`] : providerFields(name, provider)));

@@ -178,6 +178,8 @@ export interface GatewayConfig {
   otel: OtelSettings | undefined;
   /** `logs_store`; undefined when `enabled` is false. */
   logsStore: LogsStoreSettings | undefined;
+  /** Admin login for the management API (`/api/*`); undefined when not enabled. */
+  adminAuth: AdminAuthSettings | undefined;
   /** Virtual keys, teams, customers, budgets and rate limits; undefined when config.json has none and does not enforce auth (the plugin is off). */
   governance: GovernanceSettings | undefined;
   /** Fields of config.json Iris accepts but does not act on yet (`governance.virtual_keys`, `mcp`, …), for the start-up log. */
@@ -236,6 +238,12 @@ export interface VirtualKeySettings extends GovernedOwner {
 
 export interface TeamSettings extends GovernedOwner {
   customerId: string | undefined;
+}
+
+/** `governance.auth_config` (or the older top-level `auth_config`) with `is_enabled`: the management API's admin login. */
+export interface AdminAuthSettings {
+  username: string;
+  password: string;
 }
 
 /** `governance.auth_config.jwt`: Bearer JWTs standing for a virtual key. */

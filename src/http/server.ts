@@ -24,6 +24,8 @@ import { addCountTokensRoutes } from "./routes/count-tokens.js";
 import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addMetricsRoutes, type ScrapeMetrics } from "./routes/metrics.js";
+import { AdminAuth } from "./admin-auth.js";
+import { addSessionRoutes } from "./routes/session.js";
 import { addLogsRoutes, type LogsApi } from "./routes/logs.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
 import { addUnifiedRoutes } from "./routes/unified.js";
@@ -41,6 +43,10 @@ export interface ServerDeps {
   requestLabels?: readonly string[];
   /** The request log's API; absent when the gateway keeps no log (its routes are then 404, as in Bifrost). */
   logs?: LogsApi;
+  /** Who may use the management API (`/api/*`). Absent: open (tests, embedding). */
+  adminAuth?: AdminAuth;
+  /** `client.enforce_auth_on_inference`, for `GET /api/session/is-auth-enabled`. */
+  enforcesInferenceAuth?: boolean;
 }
 
 export function buildRouter(deps: ServerDeps): Router {
@@ -58,6 +64,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);
   if (deps.logs) addLogsRoutes(router, deps.logs, options.bodyLimits);
+  addSessionRoutes(router, deps.adminAuth ?? new AdminAuth(undefined, false), options.bodyLimits, deps.enforcesInferenceAuth ?? false);
   return router;
 }
 
@@ -97,7 +104,7 @@ export function createGatewayServer(deps: ServerDeps): { server: Server<typeof I
   server.on("request", (req: IncomingMessage, res: GatewayResponse) => {
     drain.track(res);
     if (observer) observeExchange(observer, req, res);
-    dispatch(router, deps.logger, forwardPolicy, requestLabels, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
+    dispatch(router, deps.logger, forwardPolicy, requestLabels, deps.adminAuth, req, res).catch((err: unknown) => lastResort(deps.logger, res, err));
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
   server.keepAliveTimeout = 65_000;
@@ -133,6 +140,7 @@ async function dispatch(
   logger: Logger,
   forwardPolicy: ForwardHeaderPolicy,
   requestLabels: readonly RequestLabel[],
+  adminAuth: AdminAuth | undefined,
   req: IncomingMessage,
   res: GatewayResponse,
 ): Promise<void> {
@@ -154,6 +162,11 @@ async function dispatch(
     return sendError(res, route.error);
   }
   res.route = route.template;
+  const refused = adminAuth?.check(route.template, req);
+  if (refused) {
+    req.resume();
+    return sendError(res, refused);
+  }
   try {
     const search = q === -1 ? "" : url.slice(q + 1);
     await route.handler(new RequestContext(req, res, route.params, search, requestId, route.template, forwardPolicy, requestLabels, logger));
