@@ -111,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     engine,
     logger,
     adminAuth,
+    ...(governance ? { governance: governance.managementView() } : {}),
     enforcesInferenceAuth: config.governance?.enforceAuth ?? false,
     client: config.client,
     asyncJobs,

@@ -6,8 +6,8 @@ import { gatewayError, type BifrostError } from "../schema/error.js";
 /** A session lasts 30 days, as Bifrost's. */
 export const SESSION_MS = 30 * 86_400_000;
 
-/** Management routes anyone may call: the login itself, and whether auth is on. */
-const OPEN_ROUTES = new Set(["/api/session/login", "/api/session/is-auth-enabled"]);
+/** Management routes anyone may call: the login itself, whether auth is on, and the quota (the caller's virtual key opens it). */
+const OPEN_ROUTES = new Set(["/api/session/login", "/api/session/is-auth-enabled", "/api/governance/virtual-keys/quota"]);
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text).digest();

@@ -25,6 +25,7 @@ import { addGenAIRoutes } from "./routes/genai.js";
 import { addHealthRoutes } from "./routes/health.js";
 import { addMetricsRoutes, type ScrapeMetrics } from "./routes/metrics.js";
 import { AdminAuth } from "./admin-auth.js";
+import { addGovernanceRoutes, type GovernanceApi } from "./routes/governance.js";
 import { addSessionRoutes } from "./routes/session.js";
 import { addLogsRoutes, type LogsApi } from "./routes/logs.js";
 import { addOpenAIRoutes } from "./routes/openai.js";
@@ -43,6 +44,8 @@ export interface ServerDeps {
   requestLabels?: readonly string[];
   /** The request log's API; absent when the gateway keeps no log (its routes are then 404, as in Bifrost). */
   logs?: LogsApi;
+  /** Governance's entities and usage for `/api/governance/*`; absent when governance is off (404). */
+  governance?: GovernanceApi;
   /** Who may use the management API (`/api/*`). Absent: open (tests, embedding). */
   adminAuth?: AdminAuth;
   /** `client.enforce_auth_on_inference`, for `GET /api/session/is-auth-enabled`. */
@@ -64,6 +67,7 @@ export function buildRouter(deps: ServerDeps): Router {
   addGenAIRoutes(router, options);
   addBedrockRoutes(router, options);
   if (deps.logs) addLogsRoutes(router, deps.logs, options.bodyLimits);
+  if (deps.governance) addGovernanceRoutes(router, deps.governance);
   addSessionRoutes(router, deps.adminAuth ?? new AdminAuth(undefined, false), options.bodyLimits, deps.enforcesInferenceAuth ?? false);
   return router;
 }

@@ -354,6 +354,44 @@ describe('governance: async jobs', () => {
   });
 });
 
+describe('governance: the management API (reading)', () => {
+  it('lists keys (values masked), teams, customers, budgets and rate limits with their usage, and answers the caller its quota', async () => {
+    const { gateway, post } = await setup({
+      key: { team_id: 't', rate_limit_id: 'rl', budgets: [{ max_limit: 10, reset_duration: '1d' }] },
+      governance: {
+        rate_limits: [{ id: 'rl', request_max_limit: 100, request_reset_duration: '1h' }],
+        customers: [{ id: 'c', name: 'Acme' }],
+        teams: [{ id: 't', name: 'Search', customer_id: 'c' }],
+      },
+    });
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${gateway.url}${path}`, { headers });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const list = await get('/api/governance/virtual-keys');
+    expect(list.body).toMatchObject({ count: 1, total_count: 1, offset: 0 });
+    const key = (list.body['virtual_keys'] as Array<Record<string, unknown>>)[0]!;
+    expect(key).toMatchObject({ id: 'vk-1', name: 'alpha', value: 'sk-b************************0001', is_active: true, team_id: 't' });
+    expect(JSON.stringify(list.body)).not.toContain(VK);
+    expect(key['budgets']).toEqual([expect.objectContaining({ max_limit: 10, reset_duration: '1d', current_usage: 2 })]);
+    expect(key['rate_limit']).toMatchObject({ id: 'rl', request_max_limit: 100, request_current_usage: 2, request_reset_duration: '1h' });
+    expect((await get('/api/governance/virtual-keys/vk-1')).body['virtual_key']).toMatchObject({ id: 'vk-1' });
+    expect((await get('/api/governance/virtual-keys/nope')).status).toBe(404);
+    expect((await get('/api/governance/teams')).body).toMatchObject({ teams: [{ id: 't', name: 'Search', customer_id: 'c' }], count: 1 });
+    expect((await get('/api/governance/customers')).body).toMatchObject({ customers: [{ id: 'c', name: 'Acme' }] });
+    expect((await get('/api/governance/rate-limits')).body).toMatchObject({ count: 1 });
+    expect((await get('/api/governance/budgets')).body).toMatchObject({ count: 1 });
+    expect((await get('/api/governance/virtual-keys?limit=x')).status).toBe(400);
+
+    const quota = await get('/api/governance/virtual-keys/quota', { 'x-bf-vk': VK });
+    expect(quota.body).toMatchObject({ virtual_key_name: 'alpha', is_active: true, budgets: [{ current_usage: 2 }], rate_limit: { request_current_usage: 2 } });
+    expect((await get('/api/governance/virtual-keys/quota')).status).toBe(401);
+    expect((await get('/api/governance/virtual-keys/quota', { 'x-bf-vk': 'sk-bf-nobody' })).status).toBe(401);
+  });
+});
+
 describe('governance: records', () => {
   it('puts the virtual key, its team and customer on the log row and the metrics', async () => {
     const store = new MemoryLogStore();

@@ -1,20 +1,26 @@
 import type { Logger } from "pino";
 import { admits, admitsNothing } from "../../config/allow-list.js";
-import type {
-  BudgetSettings,
-  GovernanceSettings,
-  GovernedOwner,
-  RateLimitSettings,
-  VirtualKeyProviderSettings,
-  VirtualKeySettings,
-} from "../../config/types.js";
+import type { GovernanceSettings, GovernedOwner, VirtualKeyProviderSettings, VirtualKeySettings } from "../../config/types.js";
 import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, GovernedCaller } from "../../core/pipeline/plugin.js";
 import { usageTokensOf } from "../../core/pipeline/usage-tokens.js";
 import { gatewayError } from "../../schema/error.js";
 import type { JsonObject } from "../../schema/json.js";
-import type { UsageCounters } from "./usage-counters.js";
+import { budgetKey, requestsKey, tokensKey, type UsageCounters } from "./usage-counters.js";
+import { GovernanceView } from "./governance-view.js";
 import { JwtVerifier, looksLikeJwt, type JwtOutcome } from "./jwt-verifier.js";
 import { VirtualKeyIndex } from "./virtual-key-index.js";
+
+/** Governance as the management API reads it (src/http/routes/governance.ts declares the same shape). */
+export interface GovernanceManagementView {
+  virtualKeys(): JsonObject[];
+  virtualKey(id: string): JsonObject | undefined;
+  teams(): JsonObject[];
+  customers(): JsonObject[];
+  budgets(): JsonObject[];
+  rateLimits(): JsonObject[];
+  /** The quota of the virtual key with this value, or undefined for an unknown one. */
+  quota(value: string): JsonObject | undefined;
+}
 
 /** One owner's rate limit or budgets, as the checks walk them, with how a message names the owner. */
 interface Level {
@@ -27,10 +33,6 @@ interface Level {
 function refuse(status: number, type: string, message: string, allowFallbacks = false): AttemptHooks {
   return { shortCircuit: { error: gatewayError({ status, type, message }), allowFallbacks } };
 }
-
-const budgetKey = (budget: BudgetSettings) => `budget:${budget.id}`;
-const requestsKey = (limit: RateLimitSettings, owner: GovernedOwner) => `requests:${owner.id}:${limit.id}`;
-const tokensKey = (limit: RateLimitSettings, owner: GovernedOwner) => `tokens:${owner.id}:${limit.id}`;
 
 /**
  * Governance (Bifrost's governance plugin): every attempt that presents a virtual key is checked
@@ -114,6 +116,23 @@ export class GovernancePlugin implements GatewayPlugin {
 
   close(): Promise<void> {
     return this.usage.close();
+  }
+
+  /** What the management API shows: entities with their usage, and the quota of the key a caller presents. */
+  managementView(): GovernanceManagementView {
+    const view = new GovernanceView(this.settings, this.usage);
+    return {
+      virtualKeys: () => view.virtualKeys(),
+      virtualKey: (id) => view.findVirtualKey(id),
+      teams: () => view.teams(),
+      customers: () => view.customers(),
+      budgets: () => view.budgets(),
+      rateLimits: () => view.rateLimits(),
+      quota: (value) => {
+        const key = this.keys.find(value);
+        return key && view.quota(key);
+      },
+    };
   }
 
   private charge(levels: readonly Level[], end: AttemptEnd, attempt: Attempt): void {

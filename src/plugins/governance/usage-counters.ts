@@ -1,6 +1,13 @@
 import type { Logger } from "pino";
 import type { UsageCounter, UsageStore } from "../../stores/usage-store.js";
 
+import type { BudgetSettings, GovernedOwner, RateLimitSettings } from "../../config/types.js";
+
+/** The counters' keys: a budget's spend, and a rate limit's requests and tokens as one owner uses it. */
+export const budgetKey = (budget: BudgetSettings) => `budget:${budget.id}`;
+export const requestsKey = (limit: RateLimitSettings, owner: GovernedOwner) => `requests:${owner.id}:${limit.id}`;
+export const tokensKey = (limit: RateLimitSettings, owner: GovernedOwner) => `tokens:${owner.id}:${limit.id}`;
+
 /** How often changed counters are written to the store. */
 const SAVE_EVERY_MS = 5_000;
 
@@ -40,6 +47,11 @@ export class UsageCounters {
   /** The value in the current window (0 once the window has ended). */
   value(key: string, windowMs: number): number {
     return this.current(key, windowMs).value;
+  }
+
+  /** When the current window began (epoch ms). */
+  windowStart(key: string, windowMs: number): number {
+    return this.current(key, windowMs).windowStart;
   }
 
   /** When the current window ends (epoch ms). */
