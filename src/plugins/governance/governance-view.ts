@@ -3,7 +3,7 @@ import type { JsonObject } from "../../schema/json.js";
 import { budgetKey, requestsKey, tokensKey, type UsageCounters } from "./usage-counters.js";
 
 /** A secret as management answers show it: Bifrost's redaction (≤ 8 characters all `*`, else the first 4, 24 `*`, the last 4). */
-export function maskSecret(value: string): string {
+function maskSecret(value: string): string {
   if (value.length <= 8) return "*".repeat(value.length);
   return `${value.slice(0, 4)}${"*".repeat(24)}${value.slice(-4)}`;
 }
