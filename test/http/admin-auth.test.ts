@@ -55,6 +55,21 @@ describe('admin login on the management API', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 
+  it('keeps governance behind the login, but lets a virtual key read its own quota', async () => {
+    const url = await gateway({
+      providers: { openai: { keys: [{ name: 'k', value: 'sk-test', models: ['*'] }], network_config: { base_url: 'http://127.0.0.1:9' } } },
+      governance: {
+        auth_config: AUTH,
+        virtual_keys: [{ id: 'v', name: 'alpha', value: 'sk-bf-alpha', provider_configs: [{ provider: 'openai', allowed_models: ['*'], key_ids: ['*'] }] }],
+      },
+    });
+    expect((await fetch(`${url}/api/governance/virtual-keys`)).status).toBe(401);
+    expect((await fetch(`${url}/api/governance/virtual-keys`, { headers: { authorization: basic('admin', AUTH.admin_password) } })).status).toBe(200);
+    const quota = await fetch(`${url}/api/governance/virtual-keys/quota`, { headers: { 'x-bf-vk': 'sk-bf-alpha' } });
+    expect(quota.status).toBe(200);
+    expect(await quota.json()).toMatchObject({ virtual_key_name: 'alpha' });
+  });
+
   it('answers a login when auth is off with 403, and a bad body with 400', async () => {
     const url = await gateway({});
     const post = (body: string) => fetch(`${url}/api/session/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
