@@ -204,3 +204,9 @@ function contentTexts(object, model, text, answer, i, ts) {
   chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
   return { request_text, response_text: JSON.stringify(chunks), response_kind: 'chunks' };
 }
+
+/** The PostgreSQL settings `BENCH_PG=host:port[:user[:db]]` names (password from PGPASSWORD), for the log benchmarks. */
+export function benchPostgresSettings(spec) {
+  const [host, port, user = process.env.USER ?? 'postgres', database = 'postgres'] = spec.split(':');
+  return { host, port: Number(port), user, password: process.env.PGPASSWORD, database, sslMode: 'disable', maxOpenConns: 10, connMaxLifetimeMs: undefined };
+}

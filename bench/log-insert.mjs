@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PostgresLogStore } from '../dist/stores/postgres/postgres-log-store.js';
 import { SqliteLogStore } from '../dist/stores/sqlite/sqlite-log-store.js';
-import { logEntries } from './log-entries.mjs';
+import { benchPostgresSettings, logEntries } from './log-entries.mjs';
 
 const SIZES = (process.env.SIZES ?? '0,100000,1000000').split(',').map(Number);
 const BATCH = 1_000;
@@ -105,17 +105,7 @@ const out = [table('SQLite', await measure(sqlite, 'SQLite'))];
 await sqlite.close();
 
 if (process.env.BENCH_PG) {
-  const [host, port, user = process.env.USER ?? 'postgres', database = 'postgres'] = process.env.BENCH_PG.split(':');
-  const settings = {
-    host,
-    port: Number(port),
-    user,
-    password: process.env.PGPASSWORD,
-    database,
-    sslMode: 'disable',
-    maxOpenConns: 10,
-    connMaxLifetimeMs: undefined,
-  };
+  const settings = benchPostgresSettings(process.env.BENCH_PG);
   const pg = await PostgresLogStore.open(settings, () => {}, { backgroundIndexing: false });
   if (await pg.hasLogs()) throw new Error('BENCH_PG: give an empty database');
   out.push(table('PostgreSQL', await measure(pg, 'PostgreSQL')));

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { startGateway } from '../dist/index.js';
 import { PostgresLogStore } from '../dist/stores/postgres/postgres-log-store.js';
 import { SqliteLogStore } from '../dist/stores/sqlite/sqlite-log-store.js';
-import { DAY, logEntries, NOW } from './log-entries.mjs';
+import { benchPostgresSettings, DAY, logEntries, NOW } from './log-entries.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 30);
@@ -113,21 +113,7 @@ const out = [table('SQLite', await measure(sqlite, 'sqlite'), fillSeconds)];
 await sqlite.close();
 
 if (process.env.BENCH_PG) {
-  const [host, port, user = process.env.USER ?? 'postgres', database = 'postgres'] = process.env.BENCH_PG.split(':');
-  const pg = await PostgresLogStore.open(
-    {
-      host,
-      port: Number(port),
-      user,
-      password: process.env.PGPASSWORD,
-      database,
-      sslMode: 'disable',
-      maxOpenConns: 10,
-      connMaxLifetimeMs: undefined,
-    },
-    undefined,
-    { backgroundIndexing: false },
-  );
+  const pg = await PostgresLogStore.open(benchPostgresSettings(process.env.BENCH_PG), undefined, { backgroundIndexing: false });
   let pgFill;
   if ((await pg.stats({})).total_requests !== ROWS) {
     if (await pg.hasLogs()) throw new Error('BENCH_PG: the database holds a different number of rows; give an empty one');

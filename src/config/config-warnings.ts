@@ -1,4 +1,4 @@
-import { admits } from "./allow-list.js";
+import { admits, admitsNothing } from "./allow-list.js";
 import type { GatewayConfig, KeySettings } from "./types.js";
 
 export interface ConfigWarning {
@@ -47,7 +47,7 @@ function unusableProviderConfigs(config: GatewayConfig): string[] {
     for (const pc of key.providerConfigs) {
       const keyNames = config.providers.get(pc.provider)?.keys.map((k) => k.name) ?? [];
       const why: string[] = [];
-      if (!pc.allowedModels.everything && pc.allowedModels.names.size === 0) why.push("allowed_models");
+      if (admitsNothing(pc.allowedModels)) why.push("allowed_models");
       const keyIds = pc.keyIds;
       if (!keyIds.everything && !keyNames.some((name) => keyIds.names.has(name))) why.push("key_ids");
       if (why.length > 0) found.push(`${key.name}/${pc.provider}: ${why.join(", ")}`);

@@ -18,6 +18,11 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** A session token: `Authorization: Bearer <token>`, else the `token` cookie. */
+function sessionTokenOf(req: IncomingMessage): string | undefined {
+  return /^bearer\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1]?.trim() ?? cookieToken(req);
+}
+
 function cookieToken(req: IncomingMessage): string | undefined {
   const cookie = req.headers["cookie"];
   if (!cookie) return undefined;
@@ -75,8 +80,7 @@ export class AdminAuth {
       const colon = decoded.indexOf(":");
       return colon > 0 && this.matches(decoded.slice(0, colon), decoded.slice(colon + 1));
     }
-    const bearer = /^bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
-    const token = bearer ?? cookieToken(req);
+    const token = sessionTokenOf(req);
     return token !== undefined && this.sessionValid(token);
   }
 
@@ -89,8 +93,7 @@ export class AdminAuth {
   }
 
   logout(req: IncomingMessage): void {
-    const bearer = /^bearer\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1]?.trim();
-    const token = bearer ?? cookieToken(req);
+    const token = sessionTokenOf(req);
     if (token !== undefined) this.sessions.delete(token);
   }
 

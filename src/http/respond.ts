@@ -21,3 +21,8 @@ export function sendError(res: ServerResponse, err: BifrostError): void {
   }
   sendJson(res, err.status_code, err);
 }
+
+/** The management API's plain error body, as Bifrost's `SendError` writes it: `{is_bifrost_error: false, status_code, error: {message}}`. */
+export function sendManagementError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { is_bifrost_error: false, status_code: status, error: { message } });
+}

@@ -1,6 +1,6 @@
 import type { JsonObject } from "../../schema/json.js";
 import { callerCredentialOf } from "../caller-credential.js";
-import { sendJson } from "../respond.js";
+import { sendJson, sendManagementError } from "../respond.js";
 import type { Router } from "../router.js";
 
 /** Governance as the management API reads it (the governance plugin provides it). */
@@ -12,10 +12,6 @@ export interface GovernanceApi {
   budgets(): JsonObject[];
   rateLimits(): JsonObject[];
   quota(value: string): JsonObject | undefined;
-}
-
-function sendManagementError(res: Parameters<typeof sendJson>[0], status: number, message: string): void {
-  sendJson(res, status, { is_bifrost_error: false, status_code: status, error: { message } });
 }
 
 /** A page of a list, Bifrost's envelope: `{<name>: [...], count, total_count, limit, offset}`. */

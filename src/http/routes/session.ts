@@ -1,24 +1,19 @@
 import { isRecord } from "../../schema/json.js";
 import { SESSION_MS, type AdminAuth } from "../admin-auth.js";
 import { readJsonBody, type BodyLimits } from "../read-body.js";
-import { sendJson } from "../respond.js";
+import { sendJson, sendManagementError } from "../respond.js";
 import type { Router } from "../router.js";
-
-/** Bifrost's error body for these routes: `{is_bifrost_error: false, status_code, error: {message}}`. */
-function sendSessionError(res: Parameters<typeof sendJson>[0], status: number, message: string): void {
-  sendJson(res, status, { is_bifrost_error: false, status_code: status, error: { message } });
-}
 
 /** Bifrost's session routes (transports/bifrost-http/handlers/session.go): login, logout, and whether auth is on. */
 export function addSessionRoutes(router: Router, auth: AdminAuth, bodyLimits: BodyLimits, enforcesInferenceAuth: boolean): void {
   router.add("POST", "/api/session/login", async (ctx) => {
     const body = await readJsonBody(ctx.req, bodyLimits).catch(() => undefined);
     if (!isRecord(body) || typeof body["username"] !== "string" || typeof body["password"] !== "string") {
-      return sendSessionError(ctx.res, 400, "Invalid request payload");
+      return sendManagementError(ctx.res, 400, "Invalid request payload");
     }
-    if (!auth.enabled) return sendSessionError(ctx.res, 403, "Authentication is not enabled");
+    if (!auth.enabled) return sendManagementError(ctx.res, 403, "Authentication is not enabled");
     const token = auth.login(body["username"], body["password"]);
-    if (!token) return sendSessionError(ctx.res, 401, "Invalid username or password");
+    if (!token) return sendManagementError(ctx.res, 401, "Invalid username or password");
     const secure = ctx.req.headers["x-forwarded-proto"] === "https" ? "; Secure" : "";
     ctx.res.setHeader("set-cookie", `token=${token}; Path=/; Max-Age=${SESSION_MS / 1000}; HttpOnly; SameSite=Lax${secure}`);
     sendJson(ctx.res, 200, { message: "Login successful", token });

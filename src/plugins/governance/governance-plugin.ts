@@ -1,26 +1,14 @@
 import type { Logger } from "pino";
-import { admits, admitsNothing } from "../../config/allow-list.js";
+import { admits } from "../../config/allow-list.js";
 import type { GovernanceSettings, GovernedOwner, VirtualKeyProviderSettings, VirtualKeySettings } from "../../config/types.js";
 import type { Attempt, AttemptEnd, AttemptHooks, GatewayPlugin, GovernedCaller } from "../../core/pipeline/plugin.js";
 import { usageTokensOf } from "../../core/pipeline/usage-tokens.js";
 import { gatewayError } from "../../schema/error.js";
 import type { JsonObject } from "../../schema/json.js";
 import { budgetKey, requestsKey, tokensKey, type UsageCounters } from "./usage-counters.js";
-import { GovernanceView } from "./governance-view.js";
+import { GovernanceView, ownersOf, teamAndCustomerOf } from "./governance-view.js";
 import { JwtVerifier, looksLikeJwt, type JwtOutcome } from "./jwt-verifier.js";
 import { VirtualKeyIndex } from "./virtual-key-index.js";
-
-/** Governance as the management API reads it (src/http/routes/governance.ts declares the same shape). */
-export interface GovernanceManagementView {
-  virtualKeys(): JsonObject[];
-  virtualKey(id: string): JsonObject | undefined;
-  teams(): JsonObject[];
-  customers(): JsonObject[];
-  budgets(): JsonObject[];
-  rateLimits(): JsonObject[];
-  /** The quota of the virtual key with this value, or undefined for an unknown one. */
-  quota(value: string): JsonObject | undefined;
-}
 
 /** One owner's rate limit or budgets, as the checks walk them, with how a message names the owner. */
 interface Level {
@@ -57,7 +45,7 @@ export class GovernancePlugin implements GatewayPlugin {
     this.keys = new VirtualKeyIndex(settings.virtualKeys);
     this.byId = new Map(settings.virtualKeys.map((key) => [key.id, key]));
     this.jwt = settings.jwt ? new JwtVerifier(settings.jwt, now) : undefined;
-    for (const owner of this.owners()) for (const budget of owner.budgets) usage.seed(budgetKey(budget), budget.initialUsage);
+    for (const owner of ownersOf(settings)) for (const budget of owner.budgets) usage.seed(budgetKey(budget), budget.initialUsage);
   }
 
   preHook(attempt: Attempt): AttemptHooks | undefined | Promise<AttemptHooks | undefined> {
@@ -119,20 +107,8 @@ export class GovernancePlugin implements GatewayPlugin {
   }
 
   /** What the management API shows: entities with their usage, and the quota of the key a caller presents. */
-  managementView(): GovernanceManagementView {
-    const view = new GovernanceView(this.settings, this.usage);
-    return {
-      virtualKeys: () => view.virtualKeys(),
-      virtualKey: (id) => view.findVirtualKey(id),
-      teams: () => view.teams(),
-      customers: () => view.customers(),
-      budgets: () => view.budgets(),
-      rateLimits: () => view.rateLimits(),
-      quota: (value) => {
-        const key = this.keys.find(value);
-        return key && view.quota(key);
-      },
-    };
+  managementView(): GovernanceView {
+    return new GovernanceView(this.settings, this.usage, this.keys);
   }
 
   private charge(levels: readonly Level[], end: AttemptEnd, attempt: Attempt): void {
@@ -152,10 +128,8 @@ export class GovernancePlugin implements GatewayPlugin {
       { owner: config, label: "Provider config" },
       { owner: key, label: "VK" },
     ];
-    const team = key.teamId === undefined ? undefined : this.settings.teams.get(key.teamId);
+    const { team, customer } = teamAndCustomerOf(this.settings, key);
     if (team) levels.push({ owner: team, label: "Team" });
-    const customerId = team?.customerId ?? key.customerId;
-    const customer = customerId === undefined ? undefined : this.settings.customers.get(customerId);
     if (customer) levels.push({ owner: customer, label: "Customer" });
     return levels;
   }
@@ -206,9 +180,7 @@ export class GovernancePlugin implements GatewayPlugin {
   }
 
   private callerOf(key: VirtualKeySettings): GovernedCaller {
-    const team = key.teamId === undefined ? undefined : this.settings.teams.get(key.teamId);
-    const customerId = team?.customerId ?? key.customerId;
-    const customer = customerId === undefined ? undefined : this.settings.customers.get(customerId);
+    const { team, customer } = teamAndCustomerOf(this.settings, key);
     return {
       virtualKeyId: key.id,
       virtualKeyName: key.name,
@@ -218,20 +190,10 @@ export class GovernancePlugin implements GatewayPlugin {
       customerName: customer?.name,
     };
   }
-
-  private *owners(): Iterable<GovernedOwner> {
-    for (const key of this.settings.virtualKeys) {
-      yield key;
-      yield* key.providerConfigs;
-    }
-    yield* this.settings.teams.values();
-    yield* this.settings.customers.values();
-  }
 }
 
 function modelAllowed(config: VirtualKeyProviderSettings, model: string): boolean {
-  if (admitsNothing(config.allowedModels)) return false;
-  return admits(config.allowedModels, model) && !(config.blacklistedModels.everything || config.blacklistedModels.names.has(model));
+  return admits(config.allowedModels, model) && !admits(config.blacklistedModels, model);
 }
 
 /** `total_tokens` when the usage states it, else input plus output. */

@@ -1,6 +1,22 @@
-import type { BudgetSettings, GovernanceSettings, GovernedOwner, RateLimitSettings, VirtualKeySettings } from "../../config/types.js";
+import type { BudgetSettings, GovernanceSettings, GovernedOwner, RateLimitSettings, TeamSettings, VirtualKeySettings } from "../../config/types.js";
 import type { JsonObject } from "../../schema/json.js";
 import { budgetKey, requestsKey, tokensKey, type UsageCounters } from "./usage-counters.js";
+import type { VirtualKeyIndex } from "./virtual-key-index.js";
+
+/** A key's team, and its customer: the team's, or the key's own. */
+export function teamAndCustomerOf(
+  settings: GovernanceSettings,
+  key: VirtualKeySettings,
+): { team: TeamSettings | undefined; customer: GovernedOwner | undefined } {
+  const team = key.teamId === undefined ? undefined : settings.teams.get(key.teamId);
+  const customerId = team?.customerId ?? key.customerId;
+  return { team, customer: customerId === undefined ? undefined : settings.customers.get(customerId) };
+}
+
+/** Everything budgets and rate limits hang on: keys, their provider configs, teams, customers. */
+export function ownersOf(settings: GovernanceSettings): GovernedOwner[] {
+  return [...settings.virtualKeys.flatMap((key) => [key, ...key.providerConfigs]), ...settings.teams.values(), ...settings.customers.values()];
+}
 
 /** A secret as management answers show it: Bifrost's redaction (≤ 8 characters all `*`, else the first 4, 24 `*`, the last 4). */
 function maskSecret(value: string): string {
@@ -18,13 +34,14 @@ export class GovernanceView {
   constructor(
     private readonly settings: GovernanceSettings,
     private readonly usage: UsageCounters,
+    private readonly keys: VirtualKeyIndex,
   ) {}
 
   virtualKeys(): JsonObject[] {
-    return this.settings.virtualKeys.map((key) => this.virtualKey(key));
+    return this.settings.virtualKeys.map((key) => this.virtualKeyJson(key));
   }
 
-  virtualKey(key: VirtualKeySettings): JsonObject {
+  private virtualKeyJson(key: VirtualKeySettings): JsonObject {
     const out: JsonObject = {
       id: key.id,
       name: key.name,
@@ -50,9 +67,9 @@ export class GovernanceView {
     return out;
   }
 
-  findVirtualKey(id: string): JsonObject | undefined {
+  virtualKey(id: string): JsonObject | undefined {
     const key = this.settings.virtualKeys.find((candidate) => candidate.id === id);
-    return key && this.virtualKey(key);
+    return key && this.virtualKeyJson(key);
   }
 
   teams(): JsonObject[] {
@@ -67,15 +84,17 @@ export class GovernanceView {
   }
 
   budgets(): JsonObject[] {
-    return this.owners().flatMap((owner) => owner.budgets.map((budget) => this.budget(budget)));
+    return ownersOf(this.settings).flatMap((owner) => owner.budgets.map((budget) => this.budget(budget)));
   }
 
   rateLimits(): JsonObject[] {
-    return this.owners().flatMap((owner) => (owner.rateLimit ? [this.rateLimit(owner.rateLimit, owner)!] : []));
+    return ownersOf(this.settings).flatMap((owner) => (owner.rateLimit ? [this.rateLimit(owner.rateLimit, owner)!] : []));
   }
 
-  /** What `GET /api/governance/virtual-keys/quota` answers for the caller's own key. */
-  quota(key: VirtualKeySettings): JsonObject {
+  /** What `GET /api/governance/virtual-keys/quota` answers for the key with this value; undefined for an unknown one. */
+  quota(value: string): JsonObject | undefined {
+    const key = this.keys.find(value);
+    if (!key) return undefined;
     return {
       virtual_key_name: key.name,
       is_active: key.isActive,
@@ -86,10 +105,6 @@ export class GovernanceView {
 
   private owner(owner: GovernedOwner): JsonObject {
     return { id: owner.id, name: owner.name, budgets: owner.budgets.map((budget) => this.budget(budget)), rate_limit: this.rateLimit(owner.rateLimit, owner) };
-  }
-
-  private owners(): GovernedOwner[] {
-    return [...this.settings.virtualKeys.flatMap((key) => [key, ...key.providerConfigs]), ...this.settings.teams.values(), ...this.settings.customers.values()];
   }
 
   private budget(budget: BudgetSettings): JsonObject {
